@@ -1,0 +1,238 @@
+"""Corpus-linguistic statistics of leadership and management discourse.
+
+One module per family of statistics: :mod:`~pipeline.stats.frequency` (frequency lists),
+:mod:`~pipeline.stats.dispersion` (Gries' DP), :mod:`~pipeline.stats.keyness`,
+:mod:`~pipeline.stats.collocation` (window and dependency collocates),
+:mod:`~pipeline.stats.concordance` (KWIC) and :mod:`~pipeline.stats.families` (leadership
+versus management). :func:`corpus_statistics` runs them all with one parameter mapping and
+returns every table by name, for the flow to write.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from pipeline.stats.collocation import collocations, grammatical_collocates
+from pipeline.stats.concordance import CONCORDANCE_COLUMNS, concordance, sort_concordance
+from pipeline.stats.dispersion import gries_dp
+from pipeline.stats.families import (
+    compare_collocates,
+    family_cooccurrence,
+    family_rates,
+    load_families,
+    load_stop_words,
+)
+from pipeline.stats.frequency import frequency_list, term_counts
+from pipeline.stats.keyness import keyness, keyness_between
+
+__all__ = [
+    "DEFAULT_PARAMS",
+    "collocations",
+    "compare_collocates",
+    "concordance",
+    "corpus_statistics",
+    "family_cooccurrence",
+    "family_rates",
+    "frequency_list",
+    "gries_dp",
+    "grammatical_collocates",
+    "keyness",
+    "keyness_between",
+    "sort_concordance",
+    "term_counts",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "unit": "norm",
+    "min_count": 1,
+    "groupings": ["doc_type", "source", "corpus", "year"],
+    "keyness": [
+        {
+            "name": "comment_vs_blog_post",
+            "target": {"doc_type": ["comment"]},
+            "reference": {"doc_type": ["blog_post"]},
+        }
+    ],
+    "keyness_min_freq": 2,
+    "alpha": 0.05,
+    "correction": "bonferroni",
+    "nodes": ["LEADERSHIP", "MANAGEMENT"],
+    "window": 5,
+    "within_sentence": True,
+    "min_freq": 3,
+    "min_node_freq": 1,
+    "stop_words_in": ["collocations"],
+    "grammatical_min_count": 1,
+    "concordance_queries": ["LEADERSHIP", "MANAGEMENT"],
+    "kwic_width": 8,
+    "kwic_width_unit": "tokens",
+    "normalise": {"stop_extra": [], "stop_keep": []},
+}
+"""Every parameter :func:`corpus_statistics` reads, with its default."""
+
+FAMILY_PAIR = ("LEADERSHIP", "MANAGEMENT")
+"""The two families compared side by side (names as :func:`load_families` gives them)."""
+
+
+def _window(value: Any) -> tuple[int, int]:
+    if isinstance(value, int):
+        return value, value
+    left, right = value
+    return int(left), int(right)
+
+
+def _query_kind(
+    query: str | Mapping[str, str], families: Mapping[str, frozenset[str]]
+) -> tuple[str, str]:
+    """``(query, by)`` for a configured concordance query.
+
+    A mapping gives both explicitly; a string in capitals that names a family is that family,
+    a string with a space is a phrase, any other string a lemma (normalised as ``norm`` is).
+    """
+    if isinstance(query, Mapping):
+        return str(query["query"]), str(query.get("by", "norm"))
+    if query.isupper() and query in families:
+        return query, "family"
+    if " " in query.strip():
+        return " ".join(query.lower().split()), "phrase"
+    from pipeline.normalise import normalise_lemma
+
+    return normalise_lemma(query), "norm"
+
+
+def corpus_statistics(
+    tokens: pd.DataFrame,
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    phrases: pd.DataFrame | None,
+    *,
+    params: Mapping[str, Any],
+    families: Mapping[str, frozenset[str]] | None = None,
+    stop_list: frozenset[str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Every analysis table of the stats stage, by name.
+
+    Tables: ``freq_lemma``, ``freq_word``, ``freq_phrase``, ``freq_lemma_by_<g>`` for each
+    grouping ``g``, ``keyness_<name>`` for each comparison, ``collocations``,
+    ``grammatical_collocates``, ``concordance``, ``family_rates_by_doc_type``,
+    ``family_rates_by_source``, ``family_collocates_compared``, ``family_cooccurrence``.
+
+    Args:
+        tokens: The ``tokens`` table.
+        documents: The ``documents`` table.
+        sentences: The ``sentences`` table.
+        phrases: The ``phrases`` table (None or empty gives an empty ``freq_phrase``).
+        params: Parameters; missing keys take :data:`DEFAULT_PARAMS`. ``unit`` (tokens
+            column for lemma lists, keyness, collocations); ``min_count`` (frequency lists);
+            ``groupings`` (documents columns for ``freq_lemma_by_<g>``; doc_type always);
+            ``keyness`` (list of ``{name, target, reference}`` metadata filters),
+            ``keyness_min_freq``, ``alpha``, ``correction``; ``nodes``, ``window`` (int for
+            L = R, or ``[L, R]``), ``within_sentence``, ``min_freq``, ``min_node_freq``
+            (collocations); ``grammatical_min_count``; ``concordance_queries`` (strings: a
+            family name in capitals, a phrase with spaces, else a lemma; or ``{query, by}``),
+            ``kwic_width``, ``kwic_width_unit``; ``stop_words_in`` (analyses that drop stop
+            words: any of ``frequency``, ``keyness``, ``collocations``) and ``normalise``
+            (``stop_extra``, ``stop_keep`` for ``pipeline.normalise.stop_words``).
+        families: Override of ``pipeline.normalise.FAMILIES``.
+        stop_list: Override of the stop list built from ``params["normalise"]``.
+
+    Returns:
+        Table name -> DataFrame (each sorted with full tie-breaks).
+    """
+    p = {**DEFAULT_PARAMS, **dict(params)}
+    fams = load_families(families)
+    unit = p["unit"]
+    stop_in = set(p["stop_words_in"])
+    if stop_in and stop_list is None:
+        norm_params = {**DEFAULT_PARAMS["normalise"], **dict(p.get("normalise") or {})}
+        stop_list = load_stop_words(extra=norm_params["stop_extra"], keep=norm_params["stop_keep"])
+
+    def stops(analysis: str) -> frozenset[str] | None:
+        return stop_list if analysis in stop_in else None
+
+    tables: dict[str, pd.DataFrame] = {}
+    tables["freq_lemma"] = frequency_list(
+        tokens, documents, unit=unit, stop_words=stops("frequency"), min_count=p["min_count"]
+    )
+    tables["freq_word"] = frequency_list(
+        tokens, documents, unit="lower", stop_words=stops("frequency"), min_count=p["min_count"]
+    )
+    tables["freq_phrase"] = frequency_list(
+        tokens, documents, unit="phrase", phrases=phrases, min_count=p["min_count"]
+    )
+    groupings = list(dict.fromkeys(["doc_type", *p["groupings"]]))
+    for group in groupings:
+        if group not in documents:
+            log.warning("stats: documents has no column %r; freq_lemma_by_%s skipped", group, group)
+            continue
+        tables[f"freq_lemma_by_{group}"] = frequency_list(
+            tokens,
+            documents,
+            unit=unit,
+            by=group,
+            stop_words=stops("frequency"),
+            min_count=p["min_count"],
+        )
+
+    for comparison in p["keyness"]:
+        comparison = dict(comparison)
+        tables[f"keyness_{comparison['name']}"] = keyness_between(
+            tokens,
+            documents,
+            target=comparison["target"],
+            reference=comparison["reference"],
+            unit=unit,
+            stop_words=stops("keyness"),
+            min_freq=p["keyness_min_freq"],
+            alpha=p["alpha"],
+            correction=p["correction"],
+        )
+
+    colloc = collocations(
+        tokens,
+        nodes=p["nodes"],
+        window=_window(p["window"]),
+        min_freq=p["min_freq"],
+        min_node_freq=p["min_node_freq"],
+        unit=unit,
+        stop_words=stops("collocations"),
+        within_sentence=p["within_sentence"],
+        families=fams,
+    )
+    tables["collocations"] = colloc
+    tables["grammatical_collocates"] = grammatical_collocates(
+        tokens, nodes=p["nodes"], min_count=p["grammatical_min_count"], families=fams
+    )
+
+    lines = []
+    for query in p["concordance_queries"]:
+        text, by = _query_kind(query, fams)
+        lines.append(
+            concordance(
+                tokens,
+                documents,
+                query=text,
+                by=by,
+                width=p["kwic_width"],
+                width_unit=p["kwic_width_unit"],
+                families=fams,
+            )
+        )
+    tables["concordance"] = (
+        pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=CONCORDANCE_COLUMNS)
+    )
+
+    tables["family_rates_by_doc_type"] = family_rates(tokens, documents, by="doc_type", families=fams)
+    tables["family_rates_by_source"] = family_rates(tokens, documents, by="source", families=fams)
+    a, b = FAMILY_PAIR
+    tables["family_collocates_compared"] = compare_collocates(colloc, a=a, b=b)
+    tables["family_cooccurrence"] = family_cooccurrence(
+        tokens, sentences, documents, families=fams, pair=(a, b)
+    )
+    return tables
