@@ -1,0 +1,1 @@
+"""Prefect flows: wiring only. Each task wraps one call into ``pipeline.stages``."""

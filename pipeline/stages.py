@@ -1,0 +1,267 @@
+"""The pipeline's stages as plain functions: read inputs by path, call the library, write outputs.
+
+Each ``run_*`` function takes the validated :class:`~pipeline.config.Config`, reads only the
+outputs of the stages before it (by path from the config), writes its own outputs atomically,
+and returns a :class:`StageResult` naming every file it wrote with its sha256. Each stage also
+leaves a stamp (``.stage-NAME.json``) listing those files, so a caller can tell whether a
+stage's outputs are still there and unchanged (:func:`outputs_intact`). The Prefect flows in
+``flows/`` wrap these functions; tests and the benchmarks call them directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.config import Config
+from pipeline.tables import write_csv, write_json, write_parquet, write_table
+
+log = logging.getLogger(__name__)
+
+STAGES = ("ingest", "nlp", "stats", "topics", "classify", "report")
+PIPELINE_ROOT = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """What a stage wrote: file path (as given by the config) -> sha256, and its figures."""
+
+    stage: str
+    outputs: dict[str, str]
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def sha256_file(path: Path, *, chunk: int = 1 << 20) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def digest_files(paths: Iterable[Path], *, root: Path | None = None) -> str:
+    """One sha256 over the names (relative to ``root``) and contents of ``paths``, sorted."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        name = path.relative_to(root).as_posix() if root else path.as_posix()
+        digest.update(name.encode("utf-8") + b"\0" + sha256_file(path).encode("ascii") + b"\n")
+    return digest.hexdigest()
+
+
+def corpus_files(path: Path) -> list[Path]:
+    """The regular files under a corpus path (the path itself if it is a file), sorted."""
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def code_digest(*, root: Path = PIPELINE_ROOT) -> str:
+    """sha256 over the library's source, so a change of code invalidates cached stages."""
+    return digest_files(root.rglob("*.py"), root=root)
+
+
+def _stamp_path(config: Config, stage: str) -> Path:
+    return config.output.processed_dir / f".stage-{stage}.json"
+
+
+def _finish(config: Config, stage: str, paths: Iterable[Path], summary: Mapping[str, Any]) -> StageResult:
+    outputs = {Path(p).as_posix(): sha256_file(Path(p)) for p in sorted(set(map(Path, paths)))}
+    result = StageResult(stage=stage, outputs=outputs, summary=dict(summary))
+    write_json(result.as_dict(), _stamp_path(config, stage))
+    return result
+
+
+def outputs_intact(config: Config, stage: str) -> bool:
+    """True if the stage's stamp exists and every file it lists is present and unchanged."""
+    stamp = _stamp_path(config, stage)
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))["outputs"]
+    except (OSError, ValueError, KeyError):
+        return False
+    for name, sha in recorded.items():
+        path = Path(name)
+        if not path.is_file() or sha256_file(path) != sha:
+            return False
+    return True
+
+
+# --- ingest -------------------------------------------------------------------------------------
+
+
+def run_ingest(config: Config) -> StageResult:
+    """Read the corpus into ``documents``, ``quarantine.csv`` and ``ingest_summary.json``."""
+    from pipeline.ingest import read_corpus
+
+    corpus = config.corpus
+    result = read_corpus(
+        corpus.path,
+        fmt=corpus.format,
+        corpus=corpus.name,
+        mapping=dict(corpus.mapping) or None,
+        max_file_bytes=int(corpus.max_file_mb * 1_000_000),
+    )
+    out = config.output.processed_dir
+    paths = write_table(result.documents, out / "documents")
+    paths.append(write_csv(result.quarantine, out / "quarantine.csv"))
+    paths.append(write_json(result.summary, out / "ingest_summary.json"))
+    return _finish(config, "ingest", paths, result.summary)
+
+
+# --- nlp ----------------------------------------------------------------------------------------
+
+
+def shard_bounds(n_documents: int, n_shards: int) -> list[tuple[int, int]]:
+    """Contiguous [start, stop) row ranges splitting ``n_documents`` into ``n_shards`` parts.
+
+    Contiguous ranges of the doc_id-sorted table keep every part sorted, so concatenating the
+    parts in order gives the same rows as one unsharded run.
+    """
+    n_shards = max(1, min(n_shards, n_documents or 1))
+    step, extra = divmod(n_documents, n_shards)
+    bounds, start = [], 0
+    for index in range(n_shards):
+        stop = start + step + (1 if index < extra else 0)
+        bounds.append((start, stop))
+        start = stop
+    return bounds
+
+
+def run_nlp_shard(
+    config: Config,
+    *,
+    shard: int,
+    n_shards: int,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Parse one contiguous shard of the documents into part files (``*.part-NNN.parquet``)."""
+    from pipeline.nlp import parse_documents
+
+    out = config.output.processed_dir
+    documents = pd.read_parquet(out / "documents.parquet", columns=["doc_id", "text"])
+    start, stop = shard_bounds(len(documents), n_shards)[shard]
+    return parse_documents(
+        documents.iloc[start:stop].reset_index(drop=True),
+        out,
+        model=config.nlp.model,
+        batch_size=config.nlp.batch_size,
+        n_process=config.nlp.n_process,
+        cache_dir=(out / "cache" / "nlp") if config.nlp.cache else None,
+        shard=f"{shard:03d}",
+        progress=progress,
+        **({"max_chars": config.nlp.max_chars} if config.nlp.max_chars else {}),
+    )
+
+
+def combine_nlp(config: Config, shard_meta: list[Mapping[str, Any]]) -> StageResult:
+    """Merge the shards' part files into the final tables, then build the phrases table.
+
+    ``shard_meta`` (what each shard returned) is not read here: the part files carry their own
+    metadata; it is a parameter so that the flow orders this step after every shard.
+    """
+    from pipeline.nlp import combine_parts
+    from pipeline.phrases import build_phrases
+
+    out = config.output.processed_dir
+    meta = combine_parts(out)
+    tokens = pd.read_parquet(out / "tokens.parquet")
+    noun_chunks = pd.read_parquet(out / "noun_chunks.parquet")
+    phrases = build_phrases(
+        tokens,
+        noun_chunks,
+        min_count=config.phrases.min_count,
+        threshold=config.phrases.threshold,
+        scoring=config.phrases.scoring,
+    )
+    meta = dict(meta) | {"phrases": int(len(phrases)), "shards": len(shard_meta)}
+    paths = [out / f"{name}.parquet" for name in ("sentences", "tokens", "entities", "noun_chunks")]
+    paths.append(write_parquet(phrases, out / "phrases.parquet"))
+    paths.append(write_json(meta, out / "nlp_meta.json"))
+    return _finish(config, "nlp", paths, meta)
+
+
+def run_nlp(config: Config, *, progress: Callable[[int], None] | None = None) -> StageResult:
+    """The spaCy stage in one process (one shard)."""
+    meta = run_nlp_shard(config, shard=0, n_shards=1, progress=progress)
+    return combine_nlp(config, [meta])
+
+
+# --- analyses -----------------------------------------------------------------------------------
+
+
+def _read_processed(config: Config, *names: str) -> dict[str, pd.DataFrame]:
+    out = config.output.processed_dir
+    return {name: pd.read_parquet(out / f"{name}.parquet") for name in names}
+
+
+def _write_analysis(config: Config, stage: str, tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any]) -> StageResult:
+    paths: list[Path] = []
+    for name in sorted(tables):
+        paths.extend(write_table(tables[name], config.output.tables_dir / name))
+    return _finish(config, stage, paths, {"tables": sorted(tables), **summary})
+
+
+def run_stats(config: Config) -> StageResult:
+    """Frequencies, keyness, collocations, concordances, leadership versus management."""
+    from pipeline.stats import corpus_statistics
+
+    data = _read_processed(config, "documents", "sentences", "tokens", "phrases")
+    params = config.stats.model_dump(mode="json") | {"normalise": config.normalise.model_dump(mode="json")}
+    tables = corpus_statistics(
+        data["tokens"], data["documents"], data["sentences"], data["phrases"], params=params
+    )
+    return _write_analysis(config, "stats", tables, {})
+
+
+def run_topics(config: Config) -> StageResult:
+    """gensim LDA and scikit-learn NMF over a k range, chosen by coherence."""
+    from pipeline.topics import topic_models
+
+    data = _read_processed(config, "documents", "tokens", "phrases")
+    params = config.topics.model_dump(mode="json") | {
+        "seed": config.run.seed,
+        "normalise": config.normalise.model_dump(mode="json"),
+    }
+    work = config.output.processed_dir / "topics_work"
+    tables = topic_models(data["tokens"], data["documents"], data["phrases"], params=params, work_dir=work)
+    return _write_analysis(config, "topics", tables, {})
+
+
+def run_classify(config: Config) -> StageResult:
+    """Framing classification with the annotations named in the config."""
+    from pipeline.classify import framing_analysis, read_annotations
+
+    data = _read_processed(config, "documents", "sentences", "tokens")
+    labels_file = config.classify.labels_file
+    annotations = read_annotations(labels_file) if labels_file else None
+    params = config.classify.model_dump(mode="json") | {"seed": config.run.seed}
+    tables = framing_analysis(data["sentences"], data["tokens"], data["documents"], annotations, params=params)
+    return _write_analysis(config, "classify", tables, {})
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def run_report(config: Config) -> StageResult:
+    """Charts, the self-contained HTML report and the DuckDB file."""
+    from pipeline.report import build_report
+
+    paths = build_report(
+        processed_dir=config.output.processed_dir,
+        tables_dir=config.output.tables_dir,
+        reports_dir=config.output.reports_dir,
+        config=config.as_dict(),
+        codebook_path=Path("docs/codebook.md"),
+    )
+    return _finish(config, "report", paths, {})
