@@ -162,18 +162,29 @@ def reproduce(
     finally:
         os.chdir(cwd)
     comparison = compare_outputs(recorded, root=work)
+    comparison["status"] = comparison["status"].where(
+        comparison["reproducible"] | (comparison["status"] != "differs"), "differs (expected)"
+    )
     table = Table(title=f"reproduction of {manifest}")
     for column in ("path", "status"):
         table.add_column(column)
     for row in comparison.itertuples(index=False):
-        style = "green" if row.status == "match" else "red"
+        style = "green" if row.status.startswith(("match", "differs (expected)")) else "red"
         table.add_row(row.path, f"[{style}]{row.status}[/{style}]")
-    Console().print(table)
+    Console(stderr=True).print(table)
     counts = comparison["status"].value_counts().to_dict()
-    typer.echo(json.dumps({"match": counts.get("match", 0), "differs": counts.get("differs", 0), "missing": counts.get("missing", 0), "folder": str(work)}))
+    summary = {
+        "match": counts.get("match", 0),
+        "differs": counts.get("differs", 0),
+        "missing": counts.get("missing", 0),
+        "not_reproducible_by_design": counts.get("differs (expected)", 0),
+        "input_problems": len(problems),
+        "folder": str(work) if keep else None,
+    }
+    typer.echo(json.dumps(summary))
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
-    if set(counts) - {"match"}:
+    if summary["differs"] or summary["missing"] or problems:
         raise typer.Exit(1)
 
 

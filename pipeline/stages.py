@@ -25,6 +25,7 @@ from pipeline.tables import write_csv, write_json, write_parquet, write_table
 
 log = logging.getLogger(__name__)
 
+RUN_DEPENDENT_NLP_KEYS = ("parsed", "cached", "cache_files_rebuilt", "n_process")
 STAGES = ("ingest", "nlp", "stats", "topics", "classify", "report")
 PIPELINE_ROOT = Path(__file__).resolve().parent
 
@@ -148,7 +149,13 @@ def run_nlp_shard(
     """Parse one contiguous shard of the documents into part files (``*.part-NNN.parquet``)."""
     from pipeline.nlp import parse_documents
 
+    from pipeline.nlp import TABLES
+    from pipeline.tables import remove_stale_temporaries
+
     out = config.output.processed_dir
+    # A run killed while parsing leaves its part files' temporaries behind: this shard's only.
+    for name in (*TABLES, "nlp_meta"):
+        remove_stale_temporaries(out / f"{name}.part-{shard:03d}.{'json' if name == 'nlp_meta' else 'parquet'}")
     documents = pd.read_parquet(out / "documents.parquet", columns=["doc_id", "text"])
     start, stop = shard_bounds(len(documents), n_shards)[shard]
     return parse_documents(
@@ -184,11 +191,14 @@ def combine_nlp(config: Config, shard_meta: list[Mapping[str, Any]]) -> StageRes
         threshold=config.phrases.threshold,
         scoring=config.phrases.scoring,
     )
-    meta = dict(meta) | {"phrases": int(len(phrases)), "shards": len(shard_meta)}
+    meta = dict(meta) | {"phrases": int(len(phrases))}
+    # Cache hits differ between a cold and a warm run of the same inputs: they belong to this
+    # run's summary (stamp and manifest), not to the reproducible nlp_meta.json.
+    run_counts = {key: meta.pop(key) for key in RUN_DEPENDENT_NLP_KEYS if key in meta}
     paths = [out / f"{name}.parquet" for name in ("sentences", "tokens", "entities", "noun_chunks")]
     paths.append(write_parquet(phrases, out / "phrases.parquet"))
     paths.append(write_json(meta, out / "nlp_meta.json"))
-    return _finish(config, "nlp", paths, meta)
+    return _finish(config, "nlp", paths, meta | run_counts | {"shards": len(shard_meta)})
 
 
 def run_nlp(config: Config, *, progress: Callable[[int], None] | None = None) -> StageResult:

@@ -11,6 +11,7 @@ is prefixed with a single quote).
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -28,11 +29,18 @@ __all__ = [
     "atomic_path",
     "guard_formula",
     "read_table",
+    "remove_stale_temporaries",
     "write_csv",
     "write_json",
     "write_parquet",
     "write_table",
 ]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
@@ -48,10 +56,32 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        # mkstemp creates 0600; give the file the mode an ordinary open() would have.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def remove_stale_temporaries(path: Path) -> int:
+    """Delete the temporary files a killed writer of ``path`` left beside it.
+
+    :func:`atomic_path` writes ``path`` through a hidden ``.NAME.XXXXXXXX.tmp`` file in the
+    same folder; a process killed while writing (SIGKILL, power loss) leaves it behind, and a
+    streaming writer's temporary file can be as large as the table. Only the temporaries of
+    ``path`` itself are removed, so a caller that owns ``path`` never touches another
+    writer's files. Call it before writing ``path`` again.
+
+    Returns:
+        The number of files removed.
+    """
+    path = Path(path)
+    removed = 0
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 @contextlib.contextmanager
