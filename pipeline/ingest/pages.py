@@ -9,6 +9,18 @@ page's shape from line shapes (date lines, ``#123456 Name`` comment headers, ``N
 ago`` stamps, ``Venue, 2011`` citation lines, "About the author" blocks, ``...`` endings) and
 returns one ``PageRecord`` per document.
 
+The shapes of common CMSs are recognised too: WordPress ("Posted on March 3, 2019 by Jane
+Smith", "N thoughts on “Title”", "Jane says:" over "March 4, 2019 at 9:12 am", "Leave a Reply"
+forms, "Categories:"/"Tags:" lines to ``meta``), Disqus ("Name • 6 years ago", "Reply • Share
+›"), phpBB-style forums ("Post by name » Tue Mar 05, 2019 9:14 pm", "Re: Title" replies,
+"Posts:"/"Joined:" profile boxes), Medium ("6 min read · Apr 2, 2021", "Responses (2)"),
+journal contents and PubMed listings (title, "Smith J, Jones K." authors line, "J Nurs Manag.
+2020 Jan;28(1):12-20." citation, ``doi:``/``PMID:`` lines to ``meta``), and the furniture of
+news and organisation sites (cookie banners, share buttons, copyright and legal footers,
+breadcrumbs, "Related articles" asides kept apart as ``web_page`` records). Heading lines
+above a page's title (site name, menu entries) go to ``meta["page_heading"]``. A long stretch
+of running text makes an article, never a teaser listing of its own paragraphs.
+
 Nothing is silently lost: every non-blank line that is not furniture ends up in a record, in its
 ``text`` or in one of its metadata fields; a page of an unknown shape becomes one ``web_page``.
 The recognisers look at the shape of lines, never at file names or known sentences.
@@ -52,8 +64,9 @@ class PageRecord:
         year: Year of ``date``.
         parent: Index in ``Segmentation.records`` of the record this one replies to.
         truncated: The page shows only the beginning (text ends in "...", "…" or "[...]").
-        meta: Extra strings, e.g. ``date_text`` (the date line as written), ``comment_number``,
-            ``page_heading``, ``section``.
+        meta: Extra strings, e.g. ``date_text`` (the date line as written), ``byline``,
+            ``comment_number``, ``page_heading``, ``section``, ``categories``, ``tags``,
+            ``doi``, ``pmid``, ``citation`` (a journal citation line as written).
     """
 
     doc_type: str
@@ -80,8 +93,9 @@ class Segmentation:
         records: The documents, in page order; a post precedes its comments.
         boilerplate_lines: Number of furniture items dropped (``len(dropped)``).
         duplicate_paragraphs: Verbatim repeated paragraphs collapsed (each kept once).
-        dropped: The furniture dropped, in page order: whole lines, and link-label fragments
-            cut from the end of a heading (e.g. ``(original) (raw)``).
+        dropped: The furniture dropped, in page order: whole lines, link-label fragments
+            cut from the end of a heading (e.g. ``(original) (raw)``), and labels cut from
+            lines whose value went to ``meta`` (``Tags:``, ``doi:``, ``PMID:``).
     """
 
     page_type: str
@@ -118,6 +132,13 @@ _PAGER_LINK = (
     r"|\d{1,4}|…|\.\.\."
 )
 
+_FOOTER_LINK = (
+    r"(?:privacy(?: (?:policy|notice|statement))?|"
+    r"terms(?: (?:and|&) conditions| of (?:use|service))?|"
+    r"accessibility(?: statement)?|contact(?: us)?|about(?: us)?|site ?map|cookies|legal|"
+    r"disclaimer|faqs?|a-z)"
+)
+
 # Generic furniture of content-managed sites (Drupal, WordPress and the like), matched against a
 # whole stripped line. Order matters only for the kind reported: the first match wins.
 FURNITURE: tuple[FurniturePattern, ...] = (
@@ -131,6 +152,11 @@ FURNITURE: tuple[FurniturePattern, ...] = (
         r"home(?: ?page)?",
     ),
     _furniture("search", "noise", r"search(?: this site| form)?:?|search\s*…?|submit search"),
+    _furniture(
+        "account",
+        "noise",
+        r"log\s*in|login|log out|logout|sign in|sign out|sign up|register|my account|subscribe",
+    ),
     # Counters; the bare number beside them is dropped too (see ``_Reader._beside``).
     _furniture(
         "counter",
@@ -186,11 +212,114 @@ FURNITURE: tuple[FurniturePattern, ...] = (
         "listing_label",
         "listing",
         r"pages|pager|read more\s*[»›>]*|continue reading\s*[»›>]*|load more|more posts|"
+        r"(?:older|newer) (?:posts|entries|articles)\s*[»›>]*|(?:[«‹<]\s*)?(?:older|newer)"
+        r" (?:posts|entries|articles)|view all|see all|show more|all (?:news|posts|articles)|"
         r"(?:[«‹<]\s*)?(?:first|previous|prev|next|last)(?:\s+page)?(?:\s*[»›>])?|"
         r"page \d+ of \d+|"
         # A pager: two or more page links, at least one a word or three numbers in a row.
         rf"(?=.*(?:first|prev|next|last|\d+\s+\d+\s+\d+))"
         rf"(?:{_PAGER_LINK})(?:\s+(?:{_PAGER_LINK}))+",
+    ),
+    # Cookie banners and consent buttons.
+    _furniture(
+        "cookie_banner",
+        "noise",
+        r"(?:this (?:web)?site|we|our (?:web)?site)\s+(?:uses?|use|places?)\s+cookies\b.{0,300}|"
+        r"(?:accept|reject|allow|decline|refuse)(?: all| necessary| optional)?(?: cookies)?|"
+        r"(?:manage |change |update )?cookies?(?: settings| preferences| policy| notice| consent)?|"
+        r"got it|i (?:agree|accept)|do not sell my (?:data|personal information)|"
+        r".{0,40}\bdisqus\b.{0,40}",
+    ),
+    # Footers: copyright lines, legal and contact links, alone or in a row split by | or ·.
+    _furniture(
+        "copyright",
+        "noise",
+        # "Copyright" only alone or before a sign, year or policy: "Copyright law ..." is text.
+        r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|@|$)|copyright (?:policy|notice|and reprints?))"
+        r".{0,200}|.{0,200}\ball rights reserved\.?|"
+        r"(?:proudly )?powered by [\w\-]+(?:[ .][\w\-]+){0,4}",
+    ),
+    _furniture(
+        "footer_links",
+        "noise",
+        rf"{_FOOTER_LINK}(?:\s*[|·•/]\s*{_FOOTER_LINK})*",
+    ),
+    # Social sharing buttons as one-word lines, and WordPress' "Like this:" box.
+    _furniture(
+        "share_buttons",
+        "noise",
+        r"(?:share on |share via |share to )?(?:facebook|twitter|linkedin|whatsapp|pinterest|"
+        r"reddit|email|e-mail|x)|like this:?|like loading\.*…?|loading\.\.\.|"
+        r"(?:share|copy|email) (?:link|url)|share this story:?",
+    ),
+    # Reading-platform buttons (Medium and the like).
+    _furniture(
+        "platform",
+        "noise",
+        r"follow|following|get started|get the app|open in app|\d{1,3}\s*min(?:ute)?s? read|"
+        r"listen|member-only story|clap",
+    ),
+    _furniture(
+        "responses",
+        "comments",
+        # Not "Discussion": a section of a paper.
+        r"responses(?:\s*\(\d+\))?:?|"
+        r"what are your thoughts\??|what do you think\?",
+    ),
+    # Comment forms and comment actions (WordPress, Disqus): "Reply • Share ›", "2 • Reply".
+    _furniture(
+        "comment_form",
+        "prompt",
+        r"your email address will not be published\..{0,120}|required fields are marked \*?\.?|"
+        r"(?:name|email|e-mail|website|comment)\s*\*|website|post comment|submit comment|"
+        r"save my name, email,? and website.{0,120}|notify me of .{0,80}|"
+        r"join the discussion…?\.*|sort by (?:best|newest|oldest|top)|"
+        r"post reply|reply to (?:this )?(?:topic|thread|post)|"
+        r"(?:\d+\s*[•·|]\s*)?(?:reply|share\s*›?|recommend|report|flag|edit|permalink|quote)"
+        r"(?:\s*[•·|]\s*(?:reply|share\s*›?|recommend|report|flag|edit|permalink|quote))*",
+    ),
+    _furniture(
+        "comments_heading",
+        "comments",
+        r"\d+\s+(?:thoughts|responses|replies|comments?) (?:on|to) .{1,200}|"
+        r"(?:one|two|three|four|five|six|seven|eight|nine|ten) "
+        r"(?:thoughts?|responses?|repl(?:y|ies)|comments?) (?:on|to) .{1,200}",
+    ),
+    # Forum furniture (phpBB and the like).
+    _furniture(
+        "forum",
+        "profile",
+        r"(?:posts|joined|reputation|karma|messages)\s*:\s*\S.{0,60}",
+    ),
+    _furniture(
+        "forum_nav",
+        "noise",
+        r"top|\d+ posts?\s*[•·|]\s*page \d+ of \d+|display posts from previous:.{0,80}|"
+        # "Return to “Careers”", not "Return to work after illness".
+        r"return to (?:top|[“\"].{1,80}[”\"]|(?:the )?(?:board )?index|(?:the )?forums?\b.{0,40})|"
+        r"jump to|who is online|users browsing this forum:.{0,120}|"
+        r"(?:board|forum) index(?:\s*[‹›»>].{0,200})?",
+    ),
+    # Breadcrumb trails: short parts split by ‹ › » or >.
+    _furniture(
+        "breadcrumb",
+        "noise",
+        r"[^‹›»>\n]{1,60}(?:\s[‹›»>]\s[^‹›»>\n]{1,60}){2,}",
+    ),
+    # Journal and database listings.
+    _furniture(
+        "listing_actions",
+        "noise",
+        r"cite(?: this (?:article|paper))?|full[ -]?text(?: \(?(?:pdf|html)\)?)?|pdf|"
+        r"(?:download|view) (?:pdf|article|abstract|full[ -]?text|citation)|"
+        r"free (?:pmc )?article\.?|"
+        r"similar articles|search results|items:?\s*\d+\s*(?:to|-)\s*\d+ of \d+|"
+        r"abstract:?|open access|rights and permissions|article metrics",
+    ),
+    _furniture(
+        "review_date",
+        "noise",
+        r"(?:page )?(?:last (?:reviewed|updated)|next review due)\s*:?\s*\S.{0,40}",
     ),
     _furniture(
         "section",
@@ -220,12 +349,36 @@ _TRUNCATED_END = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
 _COMMENT_HEADER = re.compile(r"#\s?(?P<number>\d{1,12})\s+(?P<name>\S.{0,100})")
-_SAYS = re.compile(r"(?P<name>[A-Z][^\s:]*(?:\s+[^\s:]+){0,5})\s+(?:says|said|wrote)\s*:")
+_SAYS = re.compile(
+    r"(?P<name>[A-Z][^\s:]*(?:\s+[^\s:]+){0,5}|[\w.\-]{2,30})\s+(?:says|said|wrote)\s*:"
+)
 _BYLINE = re.compile(
-    r"(?:by|posted by|written by|submitted by|author\s*:)\s+(?P<name>[^\d,;:]{2,80}?)"
-    r"(?:(?:\s*,|\s+on|\s+[|\-–])\s+(?P<date>.+))?",
+    r"(?P<prefix>by|posted by|post by|written by|submitted by|author\s*:)\s+"
+    r"(?P<name>[^\d,;:»•·|]{2,80}?)"
+    r"(?:(?:\s*,|\s+on|\s*[|»•·]|\s+[\-–])\s*(?P<date>\S.*))?",
     re.IGNORECASE,
 )
+# "Posted on March 3, 2019 by Jane Smith": the date first.
+_DATE_BYLINE = re.compile(
+    r"(?:posted|published|written|submitted)(?:\s+on)?\s*:?\s*(?P<date>\S.*?)\s+by\s+"
+    r"(?P<name>[^\d,;:»•·|]{2,80}?)",
+    re.IGNORECASE,
+)
+# A forum or CMS user name given after an explicit "by": one token such as "nursekate".
+_USERNAME = re.compile(r"(?=[\w.\-]*[^\W\d_])[\w.\-]{2,30}")
+# Disqus-style comment header: "Helen Ward • 6 years ago", "Amir Khan (Mod) · 3 May 2019".
+_NAME_STAMP = re.compile(r"(?P<name>[^•·|]{2,80}?)\s*[•·|]\s*(?P<stamp>[^•·|]{3,60})")
+_MODERATOR = re.compile(r"\s*\((?:mod|moderator|admin|author)\)\s*$", re.IGNORECASE)
+_TAXONOMY = re.compile(
+    r"(?P<key>categories|category|tags|tagged(?: with)?|filed under|posted in|topics|keywords)"
+    r"\s*:?\s+(?P<value>\S.{0,300})",
+    re.IGNORECASE,
+)
+_TAXONOMY_KEYS = {
+    "categories": "categories", "category": "categories", "filed under": "categories",
+    "posted in": "categories", "tags": "tags", "tagged": "tags", "tagged with": "tags",
+    "topics": "tags", "keywords": "keywords",
+}
 _UNIT = r"(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)"
 _RELATIVE = re.compile(
     r"(?:posted |submitted |updated |about |over |almost )?"
@@ -233,6 +386,22 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _VENUE = re.compile(r"(?P<venue>\S.{0,200}?)\s*,\s*(?P<year>(?:1[89]|20)\d{2})\.?")
+# "J Health Organ Manag. 2019 Mar 18;33(2):145-160.", "BMJ Open. 2018;8(6):e021437."
+_JOURNAL_CITATION = re.compile(
+    r"(?P<venue>[A-Z][^.;:]{0,120}?)\.\s+(?P<year>(?:1[89]|20)\d{2})"
+    r"(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*[;:.](?:\S.{0,160})?"
+)
+_DOI = re.compile(r"(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/\S+)", re.I)
+_PMID = re.compile(r"(?P<key>pmid|pmcid)\s*:?\s*(?P<id>(?:pmc)?\d{1,10})\.?", re.IGNORECASE)
+# Signs of a date or time stamp inside a line: "Nov 19, 2019", "19 November", "10:01 pm".
+_DATELIKE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+"
+    r"\d{1,2}(?:st|nd|rd|th)?\b|"
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+    r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm|[ap]\.m\.|gmt|utc|[ecmp][sd]t)?\b|"
+    r"^(?:published|updated|posted|air date|last (?:updated|modified))\b",
+    re.IGNORECASE,
+)
 _BARE_YEAR = re.compile(r"\(?(?P<year>(?:1[89]|20)\d{2})\)?\.?")
 
 _MONTHS = {
@@ -258,12 +427,16 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-_DATE_PREFIX = r"(?:(?:posted|published|updated|submitted|created|date)(?:\s+on)?\s*:?\s*)?"
+_DATE_PREFIX = (
+    r"(?:\d{1,3}\s*min(?:ute)?s?\s+read\s*[·•|]\s*)?"
+    r"(?:(?:posted|published|updated|submitted|created|date)(?:\s+on)?\s*:?\s*)?"
+)
+_READING_TIME = r"(?:\s*[·•|]\s*\d{1,3}\s*min(?:ute)?s?\s+read)?"
 _TIME = (
     r"(?:\s*(?:,|-|–|at|\|)?\s*\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:am|pm)?(?:\s*[A-Z]{2,4})?)?"
 )
 _DATE_FORMS = tuple(
-    re.compile(_DATE_PREFIX + _WEEKDAY + form + _TIME + r"\.?", re.IGNORECASE)
+    re.compile(_DATE_PREFIX + _WEEKDAY + form + _TIME + r"\.?" + _READING_TIME, re.IGNORECASE)
     for form in (
         r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})",
         _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})",
@@ -276,6 +449,10 @@ _MAX_HEADING_WORDS = 20
 _MAX_HEADING_CHARS = 160
 _MAX_AFFILIATION_WORDS = 14
 _MAX_NAME_WORDS = 6
+_MAX_LEAD_HEADINGS = 8
+_ARTICLE_WORDS = 250
+_LABEL_REACH = 3
+_ARTICLE_PARAGRAPHS = 6
 
 
 @dataclass
@@ -321,6 +498,51 @@ def parse_date_line(line: str) -> str | None:
         except ValueError:
             continue
     return None
+
+
+@dataclass(frozen=True)
+class _Byline:
+    """An author line read: the name, the ISO date it states, and any other trailing part."""
+
+    name: str
+    date: str | None = None
+    rest: str | None = None
+
+
+def _byline(text: str) -> _Byline | None:
+    """Read a by-line: "By Ann Lee", "Posted by Ann Lee on 3 May 2019", "Post by annl » Tue
+    Mar 05, 2019 9:14 pm", "Posted on March 3, 2019 by Ann Lee", "By Ann Lee, Health
+    Correspondent" (the trailing part goes to ``rest``). A one-token user name is accepted
+    after an explicit "by"; otherwise the name must look like a person's name."""
+    match = _DATE_BYLINE.fullmatch(text)
+    if match is not None:
+        date = parse_date_line(match["date"])
+        name = match["name"].strip()
+        if date is not None and (_is_name(name) or _USERNAME.fullmatch(name)):
+            return _Byline(name, date)
+    match = _BYLINE.fullmatch(text)
+    if match is None:
+        return None
+    name = match["name"].strip()
+    if not (_is_name(name) or _USERNAME.fullmatch(name)):
+        return None
+    rest = (match["date"] or "").strip() or None
+    date = parse_date_line(rest) if rest else None
+    return _Byline(name, date, None if date else rest)
+
+
+def _name_stamp(text: str) -> tuple[str, str] | None:
+    """``(name, stamp)`` of a comment header "Name • 6 years ago" (or a date after the dot)."""
+    match = _NAME_STAMP.fullmatch(text)
+    if match is None:
+        return None
+    name = _MODERATOR.sub("", match["name"]).strip()
+    stamp = match["stamp"].strip()
+    if not (_is_name(name) or _USERNAME.fullmatch(name)):
+        return None
+    if not (_is_relative(stamp) or parse_date_line(stamp)):
+        return None
+    return name, stamp
 
 
 def _classify_furniture(line: str) -> FurniturePattern | None:
@@ -391,6 +613,13 @@ def _venue(text: str) -> tuple[str | None, int] | None:
     match = _BARE_YEAR.fullmatch(text)
     if match:
         return None, int(match["year"])
+    match = _JOURNAL_CITATION.fullmatch(text)
+    if match and _words(match["venue"]) <= _MAX_HEADING_WORDS and not _is_bullet(text):
+        return match["venue"].strip(), int(match["year"])
+    if parse_date_line(text) is not None or _DATELIKE.search(text):
+        # "Apr 3, 2021" or "Updated 10:01 pm PST, Tuesday, November 19, 2019" is a date, not a
+        # venue called "Apr 3".
+        return None
     match = _VENUE.fullmatch(text)
     if match and _words(match["venue"]) <= _MAX_HEADING_WORDS and not _is_bullet(text):
         venue = match["venue"].strip()
@@ -445,6 +674,15 @@ class _Reader:
             beside_counter = self._beside(i, stripped, counters)
             if match is None and _BARE_NUMBER.fullmatch(line) and beside_counter:
                 match = _COUNTER
+            if (
+                match is None
+                and i + 1 < len(stripped)
+                and furniture[i + 1] is not None
+                and furniture[i + 1].kind == "profile"
+                and (_USERNAME.fullmatch(line) or _is_name(line))
+            ):
+                # The poster's name heading a forum profile box ("Posts: 41", "Joined: ...").
+                match = furniture[i + 1]
             if match is not None:
                 self._dropped.append((i, 0, line))
                 self.kinds.append((i, match.kind))
@@ -492,6 +730,12 @@ class _Reader:
         """Line index of the first dropped line of furniture kind ``kind``."""
         return next((index for index, found in self.kinds if found == kind), None)
 
+    def drop_label(self, line: _Line, label: str) -> None:
+        """Record the label cut from a line whose value went to a field ("Tags:", "PMID:")."""
+        if line.index not in self._stripped:
+            self._stripped.add(line.index)
+            self._dropped.append((line.index, 1, label))
+
     def strip_link_suffix(self, line: _Line) -> _Line:
         """Cut link labels such as "(original) (raw)" from the end of a heading line."""
         match = _LINK_SUFFIX.search(line.text)
@@ -504,14 +748,75 @@ class _Reader:
 
 
 def _is_comment_start(text: str) -> bool:
-    return bool(_COMMENT_HEADER.fullmatch(text) or _is_relative(text) or _SAYS.fullmatch(text))
+    return bool(
+        _COMMENT_HEADER.fullmatch(text)
+        or _is_relative(text)
+        or _SAYS.fullmatch(text)
+        or _name_stamp(text)
+    )
+
+
+def _record_id(text: str) -> tuple[str, str] | None:
+    """``(key, value)`` of a DOI or PubMed id line: ``("doi", "10.1136/x")``."""
+    match = _DOI.fullmatch(text)
+    if match:
+        return "doi", match["doi"].rstrip(".")
+    match = _PMID.fullmatch(text)
+    if match:
+        return match["key"].casefold(), match["id"]
+    return None
+
+
+def _is_paper_head(lines: Sequence[_Line], position: int) -> bool:
+    """A title line, an authors line ("Smith J, Jones K."), then a citation or DOI/PMID line.
+
+    The title may end in a full stop here (database listings write titles that way).
+    """
+    if position + 2 >= len(lines):
+        return False
+    title, authors, after = lines[position], lines[position + 1], lines[position + 2]
+    return (
+        _words(title.text) <= 2 * _MAX_HEADING_WORDS
+        and any(ch.isalpha() for ch in title.text)
+        and not _venue(title.text)
+        and not _record_id(title.text)
+        and not _is_author_list(title.text)
+        and _is_author_list(authors.text)
+        and _byline(authors.text) is None
+        and all(
+            len(name.split()) >= 2
+            for name in re.split(r"\s*(?:[,;&]|\band\b)\s*", authors.text)
+            if name
+        )
+        and bool(_venue(after.text) or _record_id(after.text))
+    )
+
+
+def _is_paper_title(text: str) -> bool:
+    """A heading that can title a paper: not a month, date, year or by-line, and above a
+    bare year line at least three words long (archive menus list "January" over "2017")."""
+    return (
+        _is_heading(text)
+        and not _venue(text)
+        and parse_date_line(text) is None
+        and text.casefold().rstrip(".") not in _MONTHS
+        and _byline(text) is None
+    )
 
 
 def _count_citation_units(lines: Sequence[_Line]) -> int:
-    """Heading lines directly followed by a "Venue, 2011" or bare-year line."""
+    """Heading lines directly followed by a "Venue, 2011" or bare-year line, and paper heads
+    (title, authors line, citation or DOI line)."""
     count = 0
-    for previous, line in zip(lines, lines[1:], strict=False):
-        if _venue(line.text) and _is_heading(previous.text) and not _venue(previous.text):
+    for position, (previous, line) in enumerate(zip(lines, lines[1:], strict=False)):
+        citation = _venue(line.text)
+        if (
+            citation
+            and _is_paper_title(previous.text)
+            and (citation[0] is not None or _words(previous.text) >= 3)
+        ):
+            count += 1
+        elif _is_paper_head(lines, position):
             count += 1
     return count
 
@@ -533,12 +838,32 @@ def _units(lines: Sequence[_Line], *, by_run: bool = False) -> list[list[_Line]]
     return units
 
 
+def _has_article_body(units: Sequence[Sequence[_Line]]) -> bool:
+    """A long stretch of running text: consecutive prose paragraphs, none cut short, of at
+    least ``_ARTICLE_WORDS`` words over at least ``_ARTICLE_PARAGRAPHS`` paragraphs (or twice
+    the words in fewer). Teasers are short and often cut; an article page is not a listing
+    of its own paragraphs, whatever pager or "Read more" links its sidebars carry."""
+    paragraphs = words = 0
+    for unit in units:
+        if all(_is_prose(line.text) for line in unit) and not _is_truncated(unit[-1].text):
+            paragraphs += 1
+            words += sum(_words(line.text) for line in unit)
+            if words >= _ARTICLE_WORDS and (
+                paragraphs >= _ARTICLE_PARAGRAPHS or words >= 2 * _ARTICLE_WORDS
+            ):
+                return True
+        else:
+            paragraphs = words = 0
+    return False
+
+
 def _page_type(reader: _Reader) -> str:
     """Recognise the page's shape from its line shapes and the furniture it carried.
 
     In order: citation lines under headings make an abstract listing; an author box or
     ``#123`` comment headers make a post; several prose blocks with listing furniture (a pager,
-    "Read more") or "..." endings make a teaser listing; comment prompts, counters, a
+    "Read more") or "..." endings make a teaser listing, unless the page holds a long stretch
+    of running text (``_has_article_body``); comment prompts, counters, a
     "Comments" label or relative stamps make a post; a heading over a by-line or under a
     "Blog" label makes a post; anything else is a web page.
     """
@@ -553,13 +878,16 @@ def _page_type(reader: _Reader) -> str:
     units = _units(lines, by_run=True)
     prose_units = [unit for unit in units if any(_is_prose(line.text) for line in unit)]
     truncated = sum(_is_truncated(unit[-1].text) for unit in prose_units)
-    if len(prose_units) >= 2 and ("listing" in kinds or truncated >= 2):
+    # A listing is mostly teasers: a page whose text blocks are mostly lone headings (menus,
+    # link lists around an article) is not one, whatever links it carries.
+    article = _has_article_body(units) or len(prose_units) * 3 < len(units)
+    if len(prose_units) >= 2 and ("listing" in kinds or truncated >= 2) and not article:
         return "teaser_listing"
     if kinds & _STRONG_POST_KINDS or any(_is_comment_start(line.text) for line in lines):
         return "blog_post"
-    if len(prose_units) >= 3 and truncated:
+    if len(prose_units) >= 3 and truncated and not article:
         return "teaser_listing"
-    has_byline = any(_BYLINE.fullmatch(line.text) for line in lines[:6])
+    has_byline = any(_byline(line.text) for line in lines[:6])
     if ("blog" in kinds or has_byline) and _is_heading(lines[0].text) and len(lines) > 1:
         return "blog_post"
     return "web_page"
@@ -569,11 +897,21 @@ def _web_page(reader: _Reader, lines: Sequence[_Line]) -> PageRecord:
     """One record holding every line; a first heading line followed by more text is the title."""
     lines = list(lines)
     title = None
-    if len(lines) > 1 and _is_heading(lines[0].text) and _is_prose(lines[1].text):
-        title = reader.strip_link_suffix(lines[0]).text
-        lines = lines[1:]
+    meta: dict[str, str] = {}
+    first_prose = next((k for k, line in enumerate(lines) if _is_prose(line.text)), 0)
+    if 1 <= first_prose <= _MAX_LEAD_HEADINGS and all(
+        _is_heading(line.text) for line in lines[:first_prose]
+    ):
+        # Heading lines over the first prose: the nearest is the title, those above it
+        # (site name, menu entries, breadcrumbs) the page's own heading.
+        if first_prose > 1:
+            meta["page_heading"] = " / ".join(
+                reader.strip_link_suffix(line).text for line in lines[: first_prose - 1]
+            )
+        title = reader.strip_link_suffix(lines[first_prose - 1]).text
+        lines = lines[first_prose:]
     text = _join(lines)
-    return PageRecord("web_page", text, title=title, truncated=_is_truncated(text))
+    return PageRecord("web_page", text, title=title, truncated=_is_truncated(text), meta=meta)
 
 
 def _teasers(reader: _Reader) -> list[PageRecord]:
@@ -589,28 +927,44 @@ def _teasers(reader: _Reader) -> list[PageRecord]:
     records: list[PageRecord] = []
     pending: dict[str, str] = {}
     titled = False
+    # Units of heading lines only at the top, each followed by another unit that opens with a
+    # heading (site name, menu entries), are the page's own heading, not teasers.
+    lead = 0
+    while (
+        lead + 1 < len(units)
+        and all(_is_heading(line.text) and not _is_meta_line(line.text) for line in units[lead])
+        and _is_heading(units[lead + 1][0].text)
+    ):
+        lead += 1
+    if lead:
+        pending["page_heading"] = " / ".join(
+            reader.strip_link_suffix(line).text for unit in units[:lead] for line in unit
+        )
+        units = units[lead:]
     for position, unit in enumerate(units):
         following = units[position + 1] if position + 1 < len(units) else None
         body: list[_Line] = []
         first_prose = next((k for k, line in enumerate(unit) if _is_prose(line.text)), 0)
         headings = [k for k in range(first_prose) if not _is_meta_line(unit[k].text)]
-        if len(headings) > 1 and not records and not pending:
+        if len(headings) > 1 and not records and set(pending) <= {"page_heading"}:
             # Labels above the first title are the page's own heading.
             labels = [unit[k] for k in headings[:-1]]
             heading = " / ".join(reader.strip_link_suffix(line).text for line in labels)
+            if "page_heading" in pending:
+                heading = pending["page_heading"] + " / " + heading
             pending["page_heading"] = heading
             unit = [line for line in unit if line not in labels]
         for line in unit:
             date = parse_date_line(line.text)
-            byline = _BYLINE.fullmatch(line.text)
+            byline = _byline(line.text)
             if body:
                 body.append(line)
             elif date and "date_text" not in pending:
                 pending["date"], pending["date_text"] = date, line.text
             elif _is_relative(line.text) and "date_text" not in pending:
                 pending["date_text"] = line.text
-            elif byline and _is_name(byline["name"]) and "author" not in pending:
-                pending["author"] = byline["name"].strip()
+            elif byline and "author" not in pending:
+                pending["author"] = byline.name
                 pending["byline"] = line.text
             elif _is_heading(line.text) and "title" not in pending and line is not unit[-1]:
                 pending["title"] = reader.strip_link_suffix(line).text
@@ -645,9 +999,8 @@ def _teasers(reader: _Reader) -> list[PageRecord]:
 
 def _is_meta_line(text: str) -> bool:
     """A date, relative stamp or by-line."""
-    byline = _BYLINE.fullmatch(text)
     return bool(
-        parse_date_line(text) or _is_relative(text) or (byline and _is_name(byline["name"]))
+        parse_date_line(text) or _is_relative(text) or _byline(text) or _name_stamp(text)
     )
 
 
@@ -680,6 +1033,7 @@ class _Paper:
     venue: str | None = None
     year: int | None = None
     body: list[_Line] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 def _abstracts(reader: _Reader) -> list[PageRecord]:
@@ -699,9 +1053,26 @@ def _abstracts(reader: _Reader) -> list[PageRecord]:
         after = lines[position + 2] if position + 2 < len(lines) else None
         current = papers[-1] if papers else None
         citation = _venue(line.text)
+        record_id = _record_id(line.text)
+        paper_head = _is_paper_head(lines, position)
         position += 1
         if citation and current is not None and not current.body and current.year is None:
             current.venue, current.year = citation
+            if _JOURNAL_CITATION.fullmatch(line.text):
+                # Volume, issue and pages are kept with the line as written.
+                current.meta["citation"] = line.text
+        elif (
+            record_id
+            and current is not None
+            and not current.body
+            and record_id[0] not in current.meta
+        ):
+            current.meta[record_id[0]] = record_id[1]
+            reader.drop_label(line, line.text[: line.text.find(record_id[1])].strip())
+        elif paper_head:
+            # Title, authors line, citation or DOI line.
+            papers.append(_Paper(reader.strip_link_suffix(line).text, author=following.text))
+            position += 1
         elif (
             _is_heading(line.text)
             and not citation
@@ -742,7 +1113,7 @@ def _abstracts(reader: _Reader) -> list[PageRecord]:
                 date=None if paper.year is None else f"{paper.year:04d}",
                 year=paper.year,
                 truncated=_is_truncated(text),
-                meta={"page_heading": page_heading} if page_heading else {},
+                meta={**paper.meta, **({"page_heading": page_heading} if page_heading else {})},
             )
         )
     return records
@@ -754,6 +1125,7 @@ class _PostHead:
 
     title: str | None = None
     author: str | None = None
+    role: str | None = None
     date: str | None = None
     bio: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
@@ -770,26 +1142,81 @@ def _post(reader: _Reader) -> list[PageRecord]:
     lines = reader.lines
     last_index = lines[-1].index
     about = reader.first_kind("about_author")
-    comments_label = reader.first_kind("comments")
     # The thread starts at the first "#123 Name" header below the top line, the first stamp
     # or "Name says:" line after the post's first prose, or right after a "Comments" label.
     first_prose = next((line.index for line in lines if _is_prose(line.text)), last_index)
+    # On a forum page every post has a by-line: one below the first post's text opens a reply.
+    post_byline = any(_byline(line.text) for line in lines if line.index < first_prose)
+    # A bare stamp ("13 hours ago") opens the thread only under a comment label or prompt:
+    # elsewhere it dates a headline in a sidebar.
+    signal = min(
+        (i for i, kind in reader.kinds if kind in ("comments", "prompt")), default=last_index + 1
+    )
     starts = [
-        line.index
-        for line in lines
-        if (line.index > first_prose and _is_comment_start(line.text))
+        position
+        for position, line in enumerate(lines)
+        if (
+            line.index > first_prose
+            and _is_comment_start(line.text)
+            and (line.index > signal or _is_author_start(line.text))
+        )
         or (line.index > lines[0].index and _COMMENT_HEADER.fullmatch(line.text))
+        or (post_byline and line.index > first_prose and _byline(line.text))
     ]
-    thread = starts[0] if starts else last_index + 1
-    if comments_label is not None and comments_label > first_prose:
+    thread = last_index + 1
+    if starts:
+        position = starts[0]
+        thread = lines[position].index
+        above = lines[position - 1] if position > 0 else None
+        if (
+            above is not None
+            and above.index > first_prose
+            and above.run == lines[position].run
+            and _is_author_start(lines[position].text)
+            and _is_heading(above.text)
+            and not _is_meta_line(above.text)
+        ):
+            # A reply's title ("Re: ...") over its by-line opens the thread.
+            thread = above.index
+    # A "Comments" label opens the thread when a comment header, stamp or by-line follows it
+    # closely; elsewhere (a "Comment" button under the headline) it opens nothing.
+    comments_label = next(
+        (
+            i
+            for i, kind in reader.kinds
+            if kind == "comments"
+            and i > first_prose
+            and any(
+                _is_thread_start(line.text)
+                for line in [line for line in lines if line.index > i][:_LABEL_REACH]
+            )
+        ),
+        None,
+    )
+    if comments_label is not None:
         thread = min(thread, comments_label)
     if about is not None and about > thread:
         about = None
+    # A section label ("Related articles", "Most read") under the post's text closes it; what
+    # follows, up to the thread, is kept apart as a web page.
+    section_label = next(
+        (
+            i
+            for i, kind in reader.kinds
+            if kind == "section" and first_prose < i < thread and about is None
+        ),
+        None,
+    )
     body_stop = about if about is not None else thread
+    if section_label is not None:
+        body_stop = section_label
 
     head = _PostHead()
     body = _post_head(reader, [line for line in lines if line.index < body_stop], head)
+    body = _taxonomy(reader, body, head.meta)
     aside: list[_Line] = []
+    if section_label is not None:
+        aside = [line for line in lines if section_label < line.index < thread]
     if about is not None:
         bio_lines = [line for line in lines if about < line.index < thread]
         bio_stop = next(
@@ -812,6 +1239,7 @@ def _post(reader: _Reader) -> list[PageRecord]:
             text,
             title=head.title,
             author=head.author,
+            author_role=head.role,
             author_bio=head.bio,
             date=head.date,
             year=_year_of(head.date),
@@ -824,29 +1252,72 @@ def _post(reader: _Reader) -> list[PageRecord]:
         records.append(
             PageRecord("web_page", _join(aside), meta={"section": section} if section else {})
         )
-    records.extend(_comments([line for line in lines if line.index >= thread]))
+    comments: list[PageRecord] = []
+    headlines: list[_Line] = []
+    for group in _comment_groups([line for line in lines if line.index >= thread]):
+        comment = _comment(group)
+        by_byline = _byline(comment.meta.get("byline", "")) is not None
+        sentence = any(
+            _is_prose(line.text) and not _is_meta_line(line.text) and not _is_truncated(line.text)
+            for line in group
+        )
+        if (comment.author is None or by_byline) and not sentence:
+            # Dated or signed headlines in a sidebar ("November 19, 2019" or "by Ann Lee" over
+            # a link or a cut teaser): no whole sentence, so no comment. Kept as a web page.
+            headlines.extend(group)
+        else:
+            comments.append(comment)
+    if headlines:
+        section = reader.section_before(headlines[0].index)
+        records.append(
+            PageRecord(
+                "web_page", _join(headlines), meta={"section": section} if section else {}
+            )
+        )
+    records.extend(comments)
     return records
+
+
+def _taxonomy(reader: _Reader, lines: Sequence[_Line], meta: dict[str, str]) -> list[_Line]:
+    """Move "Categories: ...", "Tags: ...", "Filed under ..." lines into ``meta``; the label
+    goes to the dropped items."""
+    kept: list[_Line] = []
+    for line in lines:
+        match = _TAXONOMY.fullmatch(line.text)
+        key = None if match is None else _TAXONOMY_KEYS[match["key"].casefold()]
+        if key is None or key in meta or len(lines) == 1:
+            kept.append(line)
+        else:
+            meta[key] = match["value"].strip()
+            reader.drop_label(line, line.text[: match.start("value")].strip())
+    return kept
+
+
+def _adjacent(upper: _Line, lower: _Line) -> bool:
+    """Two lines of one run, or with a single furniture or blank line between them."""
+    return upper.run == lower.run or 0 < lower.index - upper.index <= 2
 
 
 def _read_meta_line(line: _Line, following: _Line | None, head: _PostHead) -> bool:
     """Fill a date, stamp or author field of ``head`` from ``line``; False if it is none."""
     date = parse_date_line(line.text)
-    byline = _BYLINE.fullmatch(line.text)
+    byline = _byline(line.text)
     if date and "date_text" not in head.meta:
         head.date, head.meta["date_text"] = date, line.text
     elif _is_relative(line.text) and "date_text" not in head.meta:
         head.meta["date_text"] = line.text
-    elif byline and _is_name(byline["name"]) and head.author is None:
-        head.author = byline["name"].strip()
+    elif byline and head.author is None:
+        head.author = byline.name
         head.meta["byline"] = line.text
-        byline_date = parse_date_line(byline["date"] or "")
-        if byline_date and head.date is None:
-            head.date = byline_date
+        if byline.date and head.date is None:
+            head.date = byline.date
+        if byline.rest and _is_affiliation(byline.rest):
+            head.role = byline.rest
     elif (
         head.author is None
         and _is_name(line.text)
         and following is not None
-        and following.run == line.run
+        and _adjacent(line, following)
         and parse_date_line(following.text)
     ):
         # A bare name line over a date line: the author.
@@ -862,8 +1333,30 @@ def _post_head(reader: _Reader, lines: Sequence[_Line], head: _PostHead) -> list
 
     The title is the first heading line (one that does not end like a sentence, so a
     question counts) with more lines after it; date, stamp and by-line lines above or right
-    under it fill the post's fields.
+    under it fill the post's fields. When a date or by-line sits under several heading
+    lines (site name, menu, section), the title is the heading nearest above it and the
+    headings above the title are the page's own heading (``meta["page_heading"]``).
     """
+    lines = list(lines)
+    top_end = next((k for k, line in enumerate(lines) if _is_prose(line.text)), len(lines))
+    first_meta = next((k for k in range(top_end) if _is_meta_line(lines[k].text)), None)
+    if first_meta is not None:
+        headings = [k for k in range(first_meta) if _is_heading(lines[k].text)]
+        if (
+            headings
+            and headings[-1] == first_meta - 1
+            and _adjacent(lines[first_meta - 1], lines[first_meta])
+            and _is_name(lines[first_meta - 1].text)
+            and parse_date_line(lines[first_meta].text)
+        ):
+            # A bare author name over a date line is no title.
+            headings.pop()
+        if len(headings) > 1:
+            labels = {lines[k].index for k in headings[:-1]}
+            head.meta["page_heading"] = " / ".join(
+                reader.strip_link_suffix(line).text for line in lines if line.index in labels
+            )
+            lines = [line for line in lines if line.index not in labels]
     body: list[_Line] = []
     for position, line in enumerate(lines):
         following = lines[position + 1] if position + 1 < len(lines) else None
@@ -882,6 +1375,11 @@ def _post_head(reader: _Reader, lines: Sequence[_Line], head: _PostHead) -> list
 
 
 def _comments(lines: Sequence[_Line]) -> list[PageRecord]:
+    """The comments of a thread (see ``_comment_groups``)."""
+    return [_comment(group) for group in _comment_groups(lines)]
+
+
+def _comment_groups(lines: Sequence[_Line]) -> list[list[_Line]]:
     """Split the thread at comment headers, stamps and date lines; read each comment.
 
     A start line opens a new comment once the current one has body text (prose, or a line in
@@ -894,13 +1392,26 @@ def _comments(lines: Sequence[_Line]) -> list[PageRecord]:
     has_header = has_stamp = False
     last_start_block = None
     for line in lines:
-        is_header = _COMMENT_HEADER.fullmatch(line.text) is not None
-        is_start = is_header or _is_thread_start(line.text)
+        # Lines naming the author ("#12 Name", "Name says:", "Post by name", "Name • 2 days
+        # ago") and stamps are two sorts of start line: one of each opens a single comment.
+        named = _is_author_start(line.text)
+        is_stamp = not named or _name_stamp(line.text) is not None
+        is_start = named or _is_thread_start(line.text)
         if not groups or (
-            is_start and (has_body or (has_header if is_header else has_stamp))
+            is_start and (has_body or (named and has_header) or (is_stamp and has_stamp))
         ):
             moved: list[_Line] = []
-            if groups and groups[-1][-1].run == line.run and _is_name(groups[-1][-1].text):
+            previous = groups[-1][-1] if groups else None
+            if previous is not None and previous.run == line.run and (
+                _is_name(previous.text)
+                or (
+                    named
+                    and _COMMENT_HEADER.fullmatch(line.text) is None
+                    and _is_heading(previous.text)
+                    and not _is_thread_start(previous.text)
+                )
+            ):
+                # A name over a stamp, or a reply's title ("Re: ...") over its by-line.
                 moved.append(groups[-1].pop())
                 if not groups[-1]:
                     groups.pop()
@@ -909,19 +1420,28 @@ def _comments(lines: Sequence[_Line]) -> list[PageRecord]:
         groups[-1].append(line)
         if is_start:
             last_start_block = line.block
-            has_header = has_header or is_header
-            has_stamp = has_stamp or not is_header
+            has_header = has_header or named
+            has_stamp = has_stamp or is_stamp
         elif _is_prose(line.text) or line.block != last_start_block:
             has_body = True
-    return [_comment(group) for group in groups]
+    return groups
+
+
+def _is_author_start(text: str) -> bool:
+    """A comment start line that names the author."""
+    return bool(
+        _COMMENT_HEADER.fullmatch(text)
+        or _SAYS.fullmatch(text)
+        or _name_stamp(text)
+        or _byline(text)
+    )
 
 
 def _is_thread_start(text: str) -> bool:
     """Inside a comment thread a plain date line or a by-line also opens a comment."""
     if _is_comment_start(text) or parse_date_line(text) is not None:
         return True
-    byline = _BYLINE.fullmatch(text)
-    return byline is not None and _is_name(byline["name"])
+    return _byline(text) is not None
 
 
 def _comment(lines: Sequence[_Line]) -> PageRecord:
@@ -931,6 +1451,18 @@ def _comment(lines: Sequence[_Line]) -> PageRecord:
     meta: dict[str, str] = {}
     stamp_run = None
     position = 0
+    title = None
+    if (
+        len(lines) > 1
+        and lines[1].run == lines[0].run
+        and _is_heading(lines[0].text)
+        and not _is_thread_start(lines[0].text)
+        and not _is_name(lines[0].text)
+        and _is_author_start(lines[1].text)
+    ):
+        # A reply's own title over its header line.
+        title = lines[0].text
+        position = 1
     while position < len(lines):
         line = lines[position]
         following = lines[position + 1] if position + 1 < len(lines) else None
@@ -960,16 +1492,23 @@ def _comment(lines: Sequence[_Line]) -> PageRecord:
             and following.run == line.run
             and (_is_relative(following.text) or parse_date_line(following.text) is not None)
         )
-        byline = _BYLINE.fullmatch(line.text)
+        byline = _byline(line.text)
+        name_stamp = _name_stamp(line.text)
         if says and "author" not in fields:
             fields["author"] = says["name"]
             meta["byline"] = line.text
-        elif byline and _is_name(byline["name"]) and "author" not in fields:
-            fields["author"] = byline["name"].strip()
+        elif name_stamp and "author" not in fields:
+            fields["author"], meta["byline"] = name_stamp[0], line.text
+            date = parse_date_line(name_stamp[1])
+            meta["date_text"] = name_stamp[1]
+            if date:
+                fields["date"] = date
+            stamp_run = line.run
+        elif byline and "author" not in fields:
+            fields["author"] = byline.name
             meta["byline"] = line.text
-            byline_date = parse_date_line(byline["date"] or "")
-            if byline_date and "date" not in fields:
-                fields["date"] = byline_date
+            if byline.date and "date" not in fields:
+                fields["date"] = byline.date
         elif _is_relative(line.text) and "date_text" not in meta:
             meta["date_text"] = line.text
             stamp_run = line.run
@@ -987,8 +1526,12 @@ def _comment(lines: Sequence[_Line]) -> PageRecord:
             break
         position += 1
     rest = lines[position:]
-    title = None
-    if len(rest) > 1 and _is_heading(rest[0].text) and rest[1].block != rest[0].block:
+    if (
+        title is None
+        and len(rest) > 1
+        and _is_heading(rest[0].text)
+        and rest[1].block != rest[0].block
+    ):
         title = rest[0].text
         rest = rest[1:]
     text = _join(rest)
