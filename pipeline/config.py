@@ -58,7 +58,7 @@ class PhrasesConfig(_Section):
     """Collocational phrases learnt with gensim ``Phrases``."""
 
     min_count: int = Field(3, ge=1)
-    threshold: float = 0.5
+    threshold: float = 0.3
     scoring: Literal["npmi", "default"] = "npmi"
 
 
@@ -107,6 +107,7 @@ class TopicsConfig(_Section):
     k_min: int = Field(2, ge=2)
     k_max: int = Field(8, ge=2)
     passes: int = Field(10, ge=1)
+    pass_budget: int = Field(20_000, ge=1)
     iterations: int = Field(200, ge=1)
     no_below: int = Field(2, ge=1)
     no_above: float = Field(0.5, gt=0, le=1)

@@ -249,7 +249,9 @@ def frequency_section(ctx: ReportContext) -> Section:
         ctx.stored(name, title=title, sort=("count", "term"), ascending=(False, True))
         for name, title in (("freq_lemma", "Most frequent lemmas"), ("freq_word", "Most frequent words"), ("freq_phrase", "Most frequent phrases"))
     ]
-    section.blocks.append(Row(tuple(tables)))
+    content = ctx.stored("freq_content_lemma", title="Most frequent content lemmas (stop words removed)", sort=("count", "term"), ascending=(False, True))
+    section.blocks.append(Row((content, tables[2])))
+    section.blocks.append(Row(tuple(tables[:2])))
     for name in [n for n in ctx.store.names("freq_") if "_by_" in n]:
         frame = ctx.store.get(name)
         if frame is None:

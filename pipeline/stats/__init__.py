@@ -118,7 +118,8 @@ def corpus_statistics(
 ) -> dict[str, pd.DataFrame]:
     """Every analysis table of the stats stage, by name.
 
-    Tables: ``freq_lemma``, ``freq_word``, ``freq_phrase``, ``freq_lemma_by_<g>`` for each
+    Tables: ``freq_lemma``, ``freq_content_lemma`` (stop words removed), ``freq_word``,
+    ``freq_phrase``, ``freq_lemma_by_<g>`` for each
     grouping ``g``, ``keyness_<name>`` for each comparison, ``collocations``,
     ``grammatical_collocates``, ``concordance``, ``family_rates_by_doc_type``,
     ``family_rates_by_source``, ``family_collocates_compared``, ``family_cooccurrence``.
@@ -149,7 +150,7 @@ def corpus_statistics(
     fams = load_families(families)
     unit = p["unit"]
     stop_in = set(p["stop_words_in"])
-    if stop_in and stop_list is None:
+    if stop_list is None:
         norm_params = {**DEFAULT_PARAMS["normalise"], **dict(p.get("normalise") or {})}
         stop_list = load_stop_words(extra=norm_params["stop_extra"], keep=norm_params["stop_keep"])
 
@@ -159,6 +160,10 @@ def corpus_statistics(
     tables: dict[str, pd.DataFrame] = {}
     tables["freq_lemma"] = frequency_list(
         tokens, documents, unit=unit, stop_words=stops("frequency"), min_count=p["min_count"]
+    )
+    # The same list without stop words: what a reader scans for the discourse's content.
+    tables["freq_content_lemma"] = frequency_list(
+        tokens, documents, unit=unit, stop_words=stop_list, min_count=p["min_count"]
     )
     tables["freq_word"] = frequency_list(
         tokens, documents, unit="lower", stop_words=stops("frequency"), min_count=p["min_count"]

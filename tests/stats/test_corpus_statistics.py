@@ -29,6 +29,7 @@ TABLES = [
     "family_cooccurrence",
     "family_rates_by_doc_type",
     "family_rates_by_source",
+    "freq_content_lemma",
     "freq_lemma",
     "freq_lemma_by_corpus",
     "freq_lemma_by_doc_type",
@@ -137,3 +138,17 @@ def test_seed_corpus_smoke(seed_tables):
     in_family = seed_tables["tokens"]["norm"].isin(set().union(*project_families.values()))
     assert len(tables["concordance"]) == in_family.sum() > 0
     assert {"LEADERSHIP", "MANAGEMENT"} <= set(tables["family_rates_by_doc_type"]["family"])
+
+
+def test_content_frequencies_leave_out_exactly_the_stop_words(seed_tables) -> None:
+    from pipeline.normalise import stop_words
+    from pipeline.stats import corpus_statistics
+
+    tables = corpus_statistics(
+        seed_tables["tokens"], seed_tables["documents"], seed_tables["sentences"], seed_tables["phrases"], params={}
+    )
+    everything = tables["freq_lemma"].set_index("term")["count"]
+    content = tables["freq_content_lemma"].set_index("term")["count"]
+    stops = stop_words()
+    assert not set(content.index) & stops
+    assert content.to_dict() == everything[~everything.index.isin(stops)].to_dict()
