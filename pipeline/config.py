@@ -42,6 +42,9 @@ class CorpusConfig(_Section):
     format: CorpusFormat = "auto"
     mapping: dict[str, str] = Field(default_factory=dict)
     max_file_mb: float = Field(100.0, gt=0)
+    # One document this long (a 10 MB single line) takes spaCy several CPU-minutes; a 50 MB
+    # one-line file would take an hour: such records are quarantined as 'too_long'.
+    max_doc_chars: int | None = Field(10_000_000, ge=1)
 
 
 class NlpConfig(_Section):

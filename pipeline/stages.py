@@ -112,6 +112,7 @@ def run_ingest(config: Config) -> StageResult:
         corpus=corpus.name,
         mapping=dict(corpus.mapping) or None,
         max_file_bytes=int(corpus.max_file_mb * 1_000_000),
+        max_doc_chars=corpus.max_doc_chars,
     )
     out = config.output.processed_dir
     paths = write_table(result.documents, out / "documents")
@@ -154,8 +155,8 @@ def run_nlp_shard(
 
     out = config.output.processed_dir
     # A run killed while parsing leaves its part files' temporaries behind: this shard's only.
-    for name in (*TABLES, "nlp_meta"):
-        remove_stale_temporaries(out / f"{name}.part-{shard:03d}.{'json' if name == 'nlp_meta' else 'parquet'}")
+    for name in (*(f"{table}.part-{shard:03d}.parquet" for table in TABLES), f"nlp_meta.part-{shard:03d}.json"):
+        remove_stale_temporaries(out / name)
     documents = pd.read_parquet(out / "documents.parquet", columns=["doc_id", "text"])
     start, stop = shard_bounds(len(documents), n_shards)[shard]
     return parse_documents(

@@ -9,6 +9,8 @@ rejection (empty, binary, too large, unsupported, a reader that crashed) counts 
 seen. Documents are normalised (``normalise_text``), dates put in ISO 8601, exact duplicates
 (same normalised text) collapsed onto the first in (source, position) order, and
 near-duplicates (same text but for whitespace, case and punctuation) flagged in ``dup_of``.
+A record whose text has no letter or digit (only punctuation or symbols) is quarantined as
+'no_text'. Symlinks inside a corpus folder are quarantined as 'symlink', never followed.
 """
 
 from __future__ import annotations
@@ -239,10 +241,18 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes | None:
 
 
 def _walk(root: Path) -> list[Path]:
-    """All files under ``root``, sorted by relative path; directory symlinks are not followed."""
+    """All files and symlinks under ``root``, sorted by relative path; no symlink is followed.
+
+    Symlinks (to files or directories) are returned so that ``_read_file`` quarantines them:
+    a link may point outside the corpus (``/etc/passwd``) or at its own parent (a loop), and
+    the stage cache digests only regular files (``pipeline.stages.corpus_files``).
+    """
     files = []
     for directory, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
+        for name in dirnames:
+            if (Path(directory) / name).is_symlink():
+                files.append(Path(directory) / name)
         for filename in filenames:
             files.append(Path(directory) / filename)
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
@@ -302,11 +312,14 @@ class _FileResult:
 
 
 def _read_file(
-    path: Path, *, source: str, fmt: str, mapping: Mapping[str, str] | None, max_file_bytes: int
+    path: Path, *, source: str, fmt: str, mapping: Mapping[str, str] | None, max_file_bytes: int,
+    follow_symlink: bool = False,
 ) -> _FileResult:
     def whole(reason: str, detail: str, fmt_: str = fmt) -> _FileResult:
         return _FileResult(source, fmt_, [Rejected(source, None, reason, detail)])
 
+    if path.is_symlink() and not follow_symlink:
+        return whole("symlink", f"symbolic link to {os.readlink(path)!r}; links are not followed")
     try:
         data = _read_bytes(path, max_file_bytes)
     except (OSError, EOFError, zlib.error) as exc:  # unreadable file or broken gzip stream
@@ -396,12 +409,14 @@ def read_corpus(
     corpus: str | None = None,
     mapping: Mapping[str, str] | None = None,
     max_file_bytes: int = 100_000_000,
+    max_doc_chars: int | None = None,
 ) -> IngestResult:
     """Read a folder of raw files (or one file) into the documents and quarantine tables.
 
     Args:
-        path: A folder (walked recursively in sorted order; directory symlinks are not
-            followed) or a single file. ``.gz`` files are decompressed.
+        path: A folder (walked recursively in sorted order; symlinks inside it, to files or
+            folders, are not followed but quarantined as 'symlink') or a single file.
+            ``.gz`` files are decompressed.
         fmt: "auto" (from the extension; XML by its root element) or one of ``FORMATS`` to
             read every file with that reader.
         corpus: Corpus label, the first part of every ``doc_id``; defaults to the folder name
@@ -410,6 +425,9 @@ def read_corpus(
             author, date, doc_type, id, parent_id, author_role, organisation, author_bio,
             venue, year); unmapped targets fall back to the usual column names.
         max_file_bytes: Files larger than this (uncompressed) are quarantined as 'too_large'.
+        max_doc_chars: Documents whose normalised text is longer than this are quarantined
+            as 'too_long' (None: no limit). A 50 MB file of one line is one document that
+            would take spaCy hours; a file-size limit cannot tell it from 50 MB of records.
 
     Returns:
         The documents (docs/architecture.md), the quarantine and a summary with
@@ -437,14 +455,16 @@ def read_corpus(
         files = [(root, root.name)]
         label = corpus or root.name.split(".")[0]
 
+    # A file named as the corpus is read even through a symlink; links inside a folder are not.
     results = [
-        _read_file(p, source=src, fmt=fmt, mapping=mapping, max_file_bytes=max_file_bytes)
+        _read_file(p, source=src, fmt=fmt, mapping=mapping, max_file_bytes=max_file_bytes,
+                   follow_symlink=not root.is_dir())
         for p, src in files
     ]
-    return _build(results, corpus=label)
+    return _build(results, corpus=label, max_doc_chars=max_doc_chars)
 
 
-def _build(results: list[_FileResult], *, corpus: str) -> IngestResult:
+def _build(results: list[_FileResult], *, corpus: str, max_doc_chars: int | None = None) -> IngestResult:
     rows: list[dict[str, Any]] = []
     rejected: list[Rejected] = []
     by_source: dict[str, dict[str, Any]] = {}
@@ -478,6 +498,18 @@ def _build(results: list[_FileResult], *, corpus: str) -> IngestResult:
                 )
                 counts["quarantined"] += 1
                 continue
+            if max_doc_chars is not None and len(text) > max_doc_chars:
+                rejected.append(Rejected(result.source, item.position + 1, "too_long",
+                                         f"{len(text)} characters, over max_doc_chars={max_doc_chars}"))  # fmt: skip
+                counts["quarantined"] += 1
+                continue
+            near_key = _near_duplicate_key(text, alnum_only)
+            if not near_key:  # only punctuation, symbols or marks: nothing to analyse
+                rejected.append(
+                    Rejected(result.source, item.position + 1, "no_text", "no letters or digits")
+                )
+                counts["quarantined"] += 1
+                continue
             key = str(item.key).strip() if item.key is not None else ""
             own_key = key or str(item.position)
             doc_id = f"{corpus}:{result.source}:{key or f'{item.position:06d}'}"
@@ -503,9 +535,8 @@ def _build(results: list[_FileResult], *, corpus: str) -> IngestResult:
             year = item.year
             if year is None and iso is not None:
                 year = int(iso[:4])
-            near_key = _near_duplicate_key(text, alnum_only)
-            dup_of = near_seen.get(near_key) if near_key else None
-            if near_key and dup_of is None:
+            dup_of = near_seen.get(near_key)
+            if dup_of is None:
                 near_seen[near_key] = doc_id
             row = {
                 "doc_id": doc_id,

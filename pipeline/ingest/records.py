@@ -57,7 +57,7 @@ class Rejected:
         record: 1-based record number in the source, or None for the whole file.
         reason: Short code: 'malformed_json', 'wrong_field_count', 'no_text', 'undecodable',
             'binary', 'empty_file', 'too_large', 'xml_entity', 'xml_malformed',
-            'unsupported_format', 'reader_error', ...
+            'unsupported_format', 'reader_error', 'symlink', ...
         detail: Human-readable explanation.
     """
 

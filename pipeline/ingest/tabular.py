@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import math
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time
@@ -233,6 +234,43 @@ def _unique_header(header: Sequence[str]) -> list[str]:
     return names
 
 
+def _unclosed_quote_line(lines: Sequence[str], start: int, delimiter: str) -> int | None:
+    """The 1-based line where a quoted field opens and never closes, if one does.
+
+    Scans ``lines[start:]`` (``start`` is the first line of a row) with the state machine
+    of Python's csv module in non-strict mode with ``doublequote``: a quote opens a quoted
+    field only at the start of a field; inside one, a doubled quote is a literal quote and a
+    single quote closes it; anything after the closing quote up to the delimiter is literal.
+
+    Returns:
+        The line of the opening quote when the text ends inside a quoted field, else None.
+    """
+    field_start, in_field, quoted, quote_seen = range(4)
+    state, opened = field_start, None
+    special = re.compile("[\"\r\n" + re.escape(delimiter) + "]")
+    for index in range(start, len(lines)):
+        line = lines[index]
+        position = 0
+        for match in special.finditer(line):
+            if match.start() > position:  # ordinary characters before this one
+                if state in (field_start, quote_seen):
+                    state = in_field
+            char = match.group()
+            position = match.end()
+            if char == '"':
+                if state == field_start:
+                    state, opened = quoted, index + 1
+                elif state == quoted:
+                    state = quote_seen
+                elif state == quote_seen:
+                    state = quoted
+            elif state != quoted:  # a delimiter or a line break ends the field (or the row)
+                state = field_start
+        if position < len(line) and state in (field_start, quote_seen):
+            state = in_field
+    return opened if state == quoted else None
+
+
 def read_delimited(
     data: bytes, *, source: str, delimiter: str = ",", mapping: Mapping[str, str] | None = None
 ) -> Iterator[Record | Rejected]:
@@ -272,28 +310,69 @@ def read_delimited(
             return
         if any(cell.strip() for cell in first):
             header = _unique_header(first)
+    # The physical lines the reader sees, to find a quote that never closes (see below).
+    lines = io.StringIO(text, newline="").readlines()
 
-    def rows() -> Iterator[dict[str, Any] | Rejected]:
-        number = 0
+    def parsed(body: Any, offset: int) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
+        """(first line, last line, row or error) for each non-blank row of ``body``."""
         while True:
+            start = offset + body.line_num + 1
             try:
-                row = next(reader)
+                row = next(body)
             except StopIteration:
                 return
             except csv.Error as exc:
-                number += 1
-                yield Rejected(source, number, "malformed_csv", f"line {reader.line_num}: {exc}")
+                yield start, offset + body.line_num, exc
                 continue
-            if not any(cell.strip() for cell in row):
+            if any(cell.strip() for cell in row):
+                yield start, offset + body.line_num, row
+
+    def rows() -> Iterator[dict[str, Any] | Rejected]:
+        number = 0
+
+        def item(end: int, row: list[str] | csv.Error) -> dict[str, Any] | Rejected:
+            nonlocal number
+            number += 1
+            if isinstance(row, csv.Error):
+                return Rejected(source, number, "malformed_csv", f"line {end}: {row}")
+            if len(row) != len(header):
+                return Rejected(
+                    source, number, "wrong_field_count",
+                    f"line {end}: expected {len(header)} fields, found {len(row)}",
+                )  # fmt: skip
+            return dict(zip(header, row, strict=True))
+
+        body: Any = reader
+        offset = 0
+        while body is not None:
+            pending = None  # each row is held back until the next is read: is it the last?
+            for start, end, row in parsed(body, offset):
+                if pending is not None:
+                    yield item(*pending[1:])
+                pending = (start, end, row)
+            body = None
+            if pending is None:
+                break
+            start, end, row = pending
+            # A quote that never closes swallows the rest of the file into the last row (the
+            # csv module reads to the end in non-strict mode): that row is quarantined and the
+            # lines after the quote's line are read again as rows, so one stray quote costs
+            # one row, not the rest of the file.
+            opened = None
+            if not isinstance(row, csv.Error) and end == len(lines):
+                opened = _unclosed_quote_line(lines, start - 1, delimiter)
+            if opened is None:
+                yield item(end, row)
                 continue
             number += 1
-            if len(row) != len(header):
-                yield Rejected(
-                    source, number, "wrong_field_count",
-                    f"line {reader.line_num}: expected {len(header)} fields, found {len(row)}",
-                )  # fmt: skip
-            else:
-                yield dict(zip(header, row, strict=True))
+            yield Rejected(
+                source, number, "malformed_csv",
+                f"line {opened}: a quote opens and never closes; the row is dropped and the "
+                f"lines after it are read again",
+            )  # fmt: skip
+            if opened < len(lines):
+                body = csv.reader(io.StringIO("".join(lines[opened:]), newline=""), delimiter=delimiter, strict=False)
+                offset = opened
 
     yield from read_rows(rows(), header, source=source, mapping=mapping)
 

@@ -226,7 +226,10 @@ def test_directory_symlinks_are_not_followed(tmp_path: Path) -> None:
     folder = _write(tmp_path / "c", {"a/t.jsonl": b'{"text": "Leaders listen."}\n'})
     (folder / "a" / "loop").symlink_to(folder, target_is_directory=True)
     result = read_corpus(folder, corpus="c")
-    assert result.summary["files_read"] == 1
+    # the link is not followed: it is quarantined as one whole-file record (reliability issue)
+    assert result.documents["doc_id"].tolist() == ["c:a/t.jsonl:000000"]
+    assert result.quarantine[["source", "reason"]].values.tolist() == [["a/loop", "symlink"]]
+    assert result.summary["files_read"] == 2
 
 
 def test_single_file_and_forced_format(tmp_path: Path) -> None:
