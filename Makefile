@@ -10,6 +10,8 @@ CONFIG ?= configs/seed.toml
 # Prefect runs in local ephemeral mode with its state inside the project, and no telemetry.
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
+# The ephemeral server can take longer than Prefect's default 20 s to start on a busy machine.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 unexport PREFECT_API_URL
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export PYTHONHASHSEED := 0

@@ -863,10 +863,18 @@ def framing_analysis(
     candidates = candidate_sentences(sentences, tokens, families=families)
     keys = candidates[["doc_id", "sent_id", "text"]]
     if annotations is None or annotations.empty:
-        logger.warning("no framing annotations: candidates are listed but not classified")
-        return _unlabelled_framing(candidates, documents, n=p.uncertain_n)
-    model, tables = train_classifier(annotations, sentences=keys, tokens=tokens, params=p,
-                                     families=families)
+        note = "no framing annotations: candidates are listed but not classified"
+        logger.warning(note)
+        return _unlabelled_framing(candidates, documents, n=p.uncertain_n) | _note(note)
+    try:
+        model, tables = train_classifier(annotations, sentences=keys, tokens=tokens, params=p,
+                                         families=families)
+    except TooFewExamplesError as error:
+        # A new corpus with annotations made for another one: the run goes on, unclassified,
+        # and says why; `ldp classify --labels` trains once sentences of this corpus are labelled.
+        note = f"not classified: the annotations match too few sentences of this corpus ({error})"
+        logger.warning(note)
+        return _unlabelled_framing(candidates, documents, n=p.uncertain_n) | _note(note)
     labelled = align_annotations(annotations, keys)
     predicted = predict_labels(model, candidates).merge(
         labelled[["doc_id", "sent_id", "label"]].rename(columns={"label": "annotated_label"}),
@@ -884,7 +892,12 @@ def framing_analysis(
         "framing_annotation_counts": tables["annotation_counts"],
         "framing_uncertain": uncertain_sentences(model, candidates, annotations=annotations,
                                                  n=p.uncertain_n),
-    }
+    } | _note(f"classified with a model trained on {len(labelled)} labelled sentences")
+
+
+def _note(text: str) -> dict[str, pd.DataFrame]:
+    """The ``framing_notes`` table: what the stage did, in words, for the report."""
+    return {"framing_notes": pd.DataFrame({"note": [text]})}
 
 
 def _unlabelled_framing(

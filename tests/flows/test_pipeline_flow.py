@@ -23,6 +23,8 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
         relative = path.relative_to(folder).as_posix()
         if relative.endswith("manifest.json") or "/cache/" in relative or "topics_work" in relative:
             continue
+        if path.name.startswith(".stage-"):  # bookkeeping: run-dependent cache counts, duckdb sha
+            continue
         files[relative] = (sha256_file(path), path.stat().st_mtime_ns)
     return files
 
