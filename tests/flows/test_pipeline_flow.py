@@ -17,7 +17,8 @@ TABLE_SUFFIXES = {".parquet", ".csv", ".png", ".svg", ".html", ".json"}
 def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
     """Every output file under ``folder`` (but the manifest and caches): sha256 and mtime."""
     files = {}
-    for path in sorted(folder.rglob("*")):
+    outputs = [p for sub in ("processed", "reports") for p in (folder / sub).rglob("*")]
+    for path in sorted(outputs):
         if not path.is_file() or path.suffix not in TABLE_SUFFIXES:
             continue
         relative = path.relative_to(folder).as_posix()
