@@ -211,9 +211,22 @@ def run_nlp(config: Config, *, progress: Callable[[int], None] | None = None) ->
 # --- analyses -----------------------------------------------------------------------------------
 
 
-def _read_processed(config: Config, *names: str) -> dict[str, pd.DataFrame]:
+# The token columns each analysis reads: loading only these keeps its peak memory down
+# (the tokens table is the largest thing in memory after spaCy).
+TOKEN_COLUMNS = {
+    "topics": ["doc_id", "sent_id", "token_id", "start_char", "norm", "pos", "is_stop", "is_alpha"],
+    "classify": ["doc_id", "sent_id", "token_id", "norm", "is_punct"],
+}
+
+
+def _read_processed(
+    config: Config, *names: str, token_columns: list[str] | None = None
+) -> dict[str, pd.DataFrame]:
     out = config.output.processed_dir
-    return {name: pd.read_parquet(out / f"{name}.parquet") for name in names}
+    return {
+        name: pd.read_parquet(out / f"{name}.parquet", columns=token_columns if name == "tokens" else None)
+        for name in names
+    }
 
 
 def _write_analysis(config: Config, stage: str, tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any]) -> StageResult:
@@ -239,7 +252,7 @@ def run_topics(config: Config) -> StageResult:
     """gensim LDA and scikit-learn NMF over a k range, chosen by coherence."""
     from pipeline.topics import topic_models
 
-    data = _read_processed(config, "documents", "tokens", "phrases")
+    data = _read_processed(config, "documents", "tokens", "phrases", token_columns=TOKEN_COLUMNS["topics"])
     params = config.topics.model_dump(mode="json") | {
         "seed": config.run.seed,
         "normalise": config.normalise.model_dump(mode="json"),
@@ -253,7 +266,7 @@ def run_classify(config: Config) -> StageResult:
     """Framing classification with the annotations named in the config."""
     from pipeline.classify import framing_analysis, read_annotations
 
-    data = _read_processed(config, "documents", "sentences", "tokens")
+    data = _read_processed(config, "documents", "sentences", "tokens", token_columns=TOKEN_COLUMNS["classify"])
     labels_file = config.classify.labels_file
     annotations = read_annotations(labels_file) if labels_file else None
     params = config.classify.model_dump(mode="json") | {"seed": config.run.seed}
