@@ -9,7 +9,6 @@ check every reproducible output byte for byte.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import logging
 import platform
@@ -21,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.stages import sha256_file
 from pipeline.tables import write_json
 
 logger = logging.getLogger(__name__)
@@ -60,16 +60,6 @@ KEY_PACKAGES = (
 NON_REPRODUCIBLE_SUFFIXES = frozenset({".duckdb", ".wal"})
 
 MANIFEST_VERSION = 1
-_CHUNK = 1 << 20
-
-
-def sha256_file(path: Path) -> str:
-    """Return the hex SHA-256 of the file at ``path``, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -29,7 +29,7 @@ from bibtexparser.bparser import BibTexParser
 from bibtexparser.customization import convert_to_unicode
 from rispy.parser import RisParser
 
-from pipeline.ingest.records import Record, Rejected
+from pipeline.ingest.records import Record, Rejected, abstract_record
 from pipeline.ingest.text import UndecodableError, decode_bytes
 
 __all__ = ["read_bibtex", "read_ris", "strip_database_furniture"]
@@ -232,8 +232,6 @@ def _ris_record(entry: dict[str, Any], number: int, source: str) -> Record | Rej
         meta["type"] = _clean(entry["type_of_reference"])
     if doi:
         meta["doi"] = doi
-    if authors:
-        meta["authors"] = authors
     keywords = _clean_list(entry.get("keywords", []))
     if keywords:
         meta["keywords"] = keywords
@@ -243,14 +241,13 @@ def _ris_record(entry: dict[str, Any], number: int, source: str) -> Record | Rej
     language = _clean(entry.get("language"))
     if language:
         meta["language"] = language
-    return Record(
+    return abstract_record(
         source=source,
-        position=number - 1,
+        number=number,
         text=text,
         key=key,
-        doc_type="abstract",
         title=title,
-        author="; ".join(authors) or None,
+        authors=authors,
         venue=venue,
         date=date,
         year=year,
@@ -428,8 +425,6 @@ def _bib_record(entry: dict[str, Any], number: int, source: str) -> Record | Rej
     doi = _clean(entry.get("doi"))
     if doi:
         meta["doi"] = doi
-    if authors:
-        meta["authors"] = authors
     raw_keywords = re.split(r"[;,]", _clean(entry.get("keywords")) or "")
     keywords = [k.strip() for k in raw_keywords if k.strip()]
     if keywords:
@@ -437,14 +432,13 @@ def _bib_record(entry: dict[str, Any], number: int, source: str) -> Record | Rej
     url = _clean(entry.get("url"))
     if url:
         meta["url"] = url
-    return Record(
+    return abstract_record(
         source=source,
-        position=number - 1,
+        number=number,
         text=text,
         key=key,
-        doc_type="abstract",
         title=title,
-        author="; ".join(authors) or None,
+        authors=authors,
         venue=_clean(entry.get("journal")) or _clean(entry.get("booktitle")),
         date=date,
         year=year,

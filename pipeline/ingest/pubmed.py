@@ -18,8 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.ingest.records import Record, Rejected
-from pipeline.ingest.xmlsafe import MalformedXMLError, UnsafeXMLError, parse_xml
+from pipeline.ingest.records import Record, Rejected, abstract_record
+from pipeline.ingest.xmlsafe import parse_xml_file
 
 __all__ = ["read_pubmed"]
 
@@ -133,18 +133,9 @@ def read_pubmed(path: Path, *, source: str) -> Iterator[Record | Rejected]:
         A Record or a Rejected per article, in file order, or one Rejected (record None) for
         the whole file when it is unsafe, malformed, not PubMed XML or has no articles.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Rejected(source, None, "unreadable", str(exc))
-        return
-    try:
-        root = parse_xml(data)
-    except UnsafeXMLError as exc:
-        yield Rejected(source, None, "xml_entity", str(exc))
-        return
-    except MalformedXMLError as exc:
-        yield Rejected(source, None, "xml_malformed", str(exc))
+    root = parse_xml_file(path, source=source)
+    if isinstance(root, Rejected):
+        yield root
         return
     if root.tag not in ("PubmedArticleSet", "PubmedArticle", "PubmedBookArticle"):
         yield Rejected(source, None, "not_pubmed", f"root element <{root.tag}> is not PubMed XML")
@@ -165,6 +156,12 @@ def read_pubmed(path: Path, *, source: str) -> Iterator[Record | Rejected]:
             yield Rejected(source, number, "malformed_entry", f"{type(exc).__name__}: {exc}")
     if number == 0:
         yield Rejected(source, None, "no_entries", "no PubmedArticle or PubmedBookArticle")
+
+
+def _authors(parent: etree._Element) -> list[str]:
+    """The named authors of ``parent``'s ``AuthorList``, in order."""
+    names = (_author_name(author) for author in parent.iterfind("AuthorList/Author"))
+    return [name for name in names if name]
 
 
 def _common_meta(article: etree._Element, citation: etree._Element) -> dict[str, object]:
@@ -202,19 +199,16 @@ def _finish(
 ) -> Record | Rejected:
     if not text:
         return Rejected(source, number, "no_text", f"PMID {pmid or '?'}: {kind} has no abstract")
-    if authors:
-        meta["authors"] = authors
     iso, year, medline = date
     if medline:
         meta["medline_date"] = medline
-    return Record(
+    return abstract_record(
         source=source,
-        position=number - 1,
+        number=number,
         text=text,
         key=pmid,
-        doc_type="abstract",
         title=title,
-        author="; ".join(authors) or None,
+        authors=authors,
         venue=venue,
         date=iso,
         year=year,
@@ -230,9 +224,7 @@ def _journal_article(article: etree._Element, number: int, source: str) -> Recor
     body = citation.find("Article")
     if body is None:
         return Rejected(source, number, "malformed_entry", f"PMID {pmid or '?'}: no Article")
-    authors = [
-        name for name in (_author_name(a) for a in body.iterfind("AuthorList/Author")) if name
-    ]
+    authors = _authors(body)
     date = _pub_date(body.find("Journal/JournalIssue/PubDate"))
     if date[0] is None:
         date = _pub_date(body.find("ArticleDate"))
@@ -268,11 +260,7 @@ def _book_article(article: etree._Element, number: int, source: str) -> Record |
         return Rejected(source, number, "malformed_entry", "PubmedBookArticle without BookDocument")
     pmid = _text(document.find("PMID"))
     book_title = _text(document.find("Book/BookTitle"))
-    authors = [
-        name
-        for name in (_author_name(a) for a in document.iterfind("AuthorList/Author"))
-        if name
-    ]
+    authors = _authors(document)
     meta = _common_meta(article, document)
     publisher = _text(document.find("Book/Publisher/PublisherName"))
     if publisher:

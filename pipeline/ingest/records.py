@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Record", "Rejected"]
+__all__ = ["Record", "Rejected", "abstract_record"]
 
 
 @dataclass
@@ -65,3 +65,49 @@ class Rejected:
     record: int | None
     reason: str
     detail: str
+
+
+def abstract_record(
+    *,
+    source: str,
+    number: int,
+    text: str,
+    key: str | None,
+    title: str | None,
+    authors: list[str],
+    venue: str | None,
+    date: str | None,
+    year: int | None,
+    meta: dict[str, Any],
+) -> Record:
+    """The ``abstract`` Record of a bibliographic entry (RIS, BibTeX, PubMed).
+
+    Args:
+        source: Path of the file relative to the corpus root.
+        number: 1-based entry number in the source; the record's position is one less.
+        text: The abstract.
+        key: The entry's id (citation key, RIS ``ID``/DOI, PMID), if any.
+        title: The entry's title.
+        authors: Author names in order; joined by "; " as ``author`` and listed in
+            ``meta['authors']`` when there are any.
+        venue: Journal or book title.
+        date: The date as found.
+        year: The year, if known.
+        meta: The other metadata; ``authors`` is added to a copy.
+
+    Returns:
+        The Record.
+    """
+    return Record(
+        source=source,
+        position=number - 1,
+        text=text,
+        key=key,
+        doc_type="abstract",
+        title=title,
+        author="; ".join(authors) or None,
+        venue=venue,
+        date=date,
+        year=year,
+        meta={**meta, "authors": authors} if authors else meta,
+    )

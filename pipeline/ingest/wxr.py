@@ -25,12 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.ingest.records import Record, Rejected
-from pipeline.ingest.xmlsafe import (
-    MalformedXMLError,
-    UnsafeXMLError,
-    html_fragment_text,
-    parse_xml,
-)
+from pipeline.ingest.xmlsafe import html_fragment_text, parse_xml_file
 
 __all__ = ["CONTENT_POST_TYPES", "read_wxr"]
 
@@ -154,18 +149,9 @@ def read_wxr(path: Path, *, source: str) -> Iterator[Record | Rejected]:
         A Record or a Rejected for every item and every comment, in document order; a single
         Rejected (record None) if the file is unreadable, unsafe or malformed XML.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Rejected(source, None, "unreadable", str(exc))
-        return
-    try:
-        root = parse_xml(data)
-    except UnsafeXMLError as exc:
-        yield Rejected(source, None, "xml_entity", str(exc))
-        return
-    except MalformedXMLError as exc:
-        yield Rejected(source, None, "xml_malformed", str(exc))
+    root = parse_xml_file(path, source=source)
+    if isinstance(root, Rejected):
+        yield root
         return
     channel = next((c for c in root if _local(c) == "channel" and not _ns(c)), None)
     if _local(root) != "rss" or channel is None:

@@ -7,6 +7,8 @@ with entity substitution, DTD loading and network access switched off, and then 
 document whose internal DTD subset declares an entity at all, so no entity is ever expanded or
 fetched. An external DTD *reference* (``<!DOCTYPE PubmedArticleSet PUBLIC "..." "https://...">``,
 as in every PubMed efetch file) is allowed: it is recorded by the parser but never loaded.
+``parse_xml_file`` reads a reader's file and parses it so, turning an unreadable, unsafe or
+malformed file into the whole-file ``Rejected``.
 
 ``html_fragment_text`` turns the HTML found inside feeds and WordPress exports into plain text
 with paragraphs separated by a blank line.
@@ -17,9 +19,12 @@ from __future__ import annotations
 import html
 import logging
 import re
+from pathlib import Path
 
 from lxml import etree
 from lxml import html as lxml_html
+
+from pipeline.ingest.records import Rejected
 
 __all__ = [
     "MalformedXMLError",
@@ -27,6 +32,7 @@ __all__ = [
     "declares_entities",
     "html_fragment_text",
     "parse_xml",
+    "parse_xml_file",
 ]
 
 logger = logging.getLogger(__name__)
@@ -105,6 +111,30 @@ def parse_xml(data: bytes) -> etree._Element:
             shown = ", ".join(sorted(names)[:5])
             raise UnsafeXMLError(f"the DTD declares {len(names)} entities ({shown}); refused")
     return root
+
+
+def parse_xml_file(path: Path, *, source: str) -> etree._Element | Rejected:
+    """Read a file and parse it with ``parse_xml``, or say why the whole file is rejected.
+
+    Args:
+        path: The XML file.
+        source: Its path relative to the corpus root.
+
+    Returns:
+        The root element, or a Rejected (record None) with reason ``unreadable`` (the file
+        cannot be read), ``xml_entity`` (``UnsafeXMLError``) or ``xml_malformed``
+        (``MalformedXMLError``).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Rejected(source, None, "unreadable", str(exc))
+    try:
+        return parse_xml(data)
+    except UnsafeXMLError as exc:
+        return Rejected(source, None, "xml_entity", str(exc))
+    except MalformedXMLError as exc:
+        return Rejected(source, None, "xml_malformed", str(exc))
 
 
 # Elements whose start and end break a paragraph.
