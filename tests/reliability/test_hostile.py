@@ -14,7 +14,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import time
 from pathlib import Path
 
