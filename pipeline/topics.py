@@ -48,6 +48,7 @@ from gensim.models import CoherenceModel, LdaModel
 from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
+from threadpoolctl import threadpool_limits
 
 from pipeline.normalise import stop_words
 
@@ -490,117 +491,121 @@ def topic_models(
     Raises:
         ValueError: A parameter is unknown or out of range.
     """
-    p = _params(params)
-    work_dir = Path(work_dir)
-    work_dir.mkdir(parents=True, exist_ok=True)
-    n_duplicates = 0
-    if p["drop_duplicates"] and "dup_of" in documents.columns:
-        duplicate = documents["dup_of"].notna()
-        n_duplicates = int(duplicate.sum())
-        tokens = tokens[~tokens["doc_id"].isin(set(documents.loc[duplicate, "doc_id"]))]
-        if phrases is not None:
-            phrases = phrases[~phrases["doc_id"].isin(set(documents.loc[duplicate, "doc_id"]))]
-    extra, keep = tuple(p["normalise"]["stop_extra"]), tuple(p["normalise"]["stop_keep"])
-    units = bag_of_words_units(
-        tokens, documents, phrases, unit=p["unit"], pos=p["pos"], min_length=p["min_length"],
-        stop_words=stop_words(extra=extra, keep=keep), keep_words=keep,
-        phrase_kinds=p["phrase_kinds"],
-    )
-    # Units without a content term would count in the document frequencies of no_above.
-    units = units[units["terms"].map(len) > 0].reset_index(drop=True)
-    dictionary = sorted_dictionary(units["terms"])
-    dictionary.filter_extremes(no_below=p["no_below"], no_above=float(p["no_above"]),
-                               keep_n=p["keep_n"])
-    vocab = np.array([dictionary[i] for i in range(len(dictionary))], dtype=object)
-    kept = set(vocab.tolist())
-    n_kept = np.array([sum(1 for t in terms if t in kept) for terms in units["terms"]])
-    units = units[n_kept > 0].reset_index(drop=True)
-    unit_size = n_kept[n_kept > 0].astype(np.float64)
-    n_units, n_docs = len(units), int(units["doc_id"].nunique())
+    # BLAS threads change the order of floating-point sums, so LDA and NMF could differ in the
+    # last bits between a 2-core laptop, a Dask worker (one thread) and CI: one thread gives
+    # the same tables everywhere (and costs nothing measurable here).
+    with threadpool_limits(limits=1, user_api="blas"):
+        p = _params(params)
+        work_dir = Path(work_dir)
+        work_dir.mkdir(parents=True, exist_ok=True)
+        n_duplicates = 0
+        if p["drop_duplicates"] and "dup_of" in documents.columns:
+            duplicate = documents["dup_of"].notna()
+            n_duplicates = int(duplicate.sum())
+            tokens = tokens[~tokens["doc_id"].isin(set(documents.loc[duplicate, "doc_id"]))]
+            if phrases is not None:
+                phrases = phrases[~phrases["doc_id"].isin(set(documents.loc[duplicate, "doc_id"]))]
+        extra, keep = tuple(p["normalise"]["stop_extra"]), tuple(p["normalise"]["stop_keep"])
+        units = bag_of_words_units(
+            tokens, documents, phrases, unit=p["unit"], pos=p["pos"], min_length=p["min_length"],
+            stop_words=stop_words(extra=extra, keep=keep), keep_words=keep,
+            phrase_kinds=p["phrase_kinds"],
+        )
+        # Units without a content term would count in the document frequencies of no_above.
+        units = units[units["terms"].map(len) > 0].reset_index(drop=True)
+        dictionary = sorted_dictionary(units["terms"])
+        dictionary.filter_extremes(no_below=p["no_below"], no_above=float(p["no_above"]),
+                                   keep_n=p["keep_n"])
+        vocab = np.array([dictionary[i] for i in range(len(dictionary))], dtype=object)
+        kept = set(vocab.tolist())
+        n_kept = np.array([sum(1 for t in terms if t in kept) for terms in units["terms"]])
+        units = units[n_kept > 0].reset_index(drop=True)
+        unit_size = n_kept[n_kept > 0].astype(np.float64)
+        n_units, n_docs = len(units), int(units["doc_id"].nunique())
 
-    info: list[tuple[str, str]] = [
-        ("unit", p["unit"]),
-        ("units", str(n_units)),
-        ("documents", str(len(documents))),
-        ("documents_with_terms", str(n_docs)),
-        ("duplicates_left_out", str(n_duplicates)),
-        ("vocabulary_size", str(len(dictionary))),
-        ("k_requested", f"{p['k_min']}..{p['k_max']}"),
-        ("seed", str(p["seed"])),
-        ("alpha", p["alpha"]),
-        ("passes", _passes_note(n_units, p)),
-        ("iterations", str(p["iterations"])),
-        ("coherence_topn", str(p["coherence_topn"])),
-        ("gensim_version", gensim.__version__),
-        ("sklearn_version", sklearn.__version__),
-        ("stop_extra", ", ".join(sorted(extra))),
-        ("stop_keep", ", ".join(sorted(keep))),
-    ]
-    ks = k_range(n_units, len(dictionary), k_min=p["k_min"], k_max=p["k_max"])
-    if not ks:
-        note = (f"too small for topic models: {n_units} units with terms and a vocabulary of "
-                f"{len(dictionary)} after filtering (need >= {_MIN_UNITS} units and >= 2 terms)")
-        logger.warning(note)
-        return _empty_tables([*info, ("note", note)])
-    note = ""  # no note: written as a null
-    if n_units < p["small_corpus_units"]:
-        note = (f"only {n_units} units (< {p['small_corpus_units']}): topics on so few "
-                "texts are indicative only")
-        logger.warning(note)
-    info.append(("k_range", f"{ks[0]}..{ks[-1]}"))
+        info: list[tuple[str, str]] = [
+            ("unit", p["unit"]),
+            ("units", str(n_units)),
+            ("documents", str(len(documents))),
+            ("documents_with_terms", str(n_docs)),
+            ("duplicates_left_out", str(n_duplicates)),
+            ("vocabulary_size", str(len(dictionary))),
+            ("k_requested", f"{p['k_min']}..{p['k_max']}"),
+            ("seed", str(p["seed"])),
+            ("alpha", p["alpha"]),
+            ("passes", _passes_note(n_units, p)),
+            ("iterations", str(p["iterations"])),
+            ("coherence_topn", str(p["coherence_topn"])),
+            ("gensim_version", gensim.__version__),
+            ("sklearn_version", sklearn.__version__),
+            ("stop_extra", ", ".join(sorted(extra))),
+            ("stop_keep", ", ".join(sorted(keep))),
+        ]
+        ks = k_range(n_units, len(dictionary), k_min=p["k_min"], k_max=p["k_max"])
+        if not ks:
+            note = (f"too small for topic models: {n_units} units with terms and a vocabulary of "
+                    f"{len(dictionary)} after filtering (need >= {_MIN_UNITS} units and >= 2 terms)")
+            logger.warning(note)
+            return _empty_tables([*info, ("note", note)])
+        note = ""  # no note: written as a null
+        if n_units < p["small_corpus_units"]:
+            note = (f"only {n_units} units (< {p['small_corpus_units']}): topics on so few "
+                    "texts are indicative only")
+            logger.warning(note)
+        info.append(("k_range", f"{ks[0]}..{ks[-1]}"))
 
-    # Train from disk: the bag-of-words is streamed into Matrix Market and read back per pass.
-    mm_path = work_dir / "bow.mm"
-    MmCorpus.serialize(str(mm_path), _bow_stream(dictionary, units["terms"]), id2word=dictionary)
-    dictionary.save_as_text(str(work_dir / "dictionary.txt"))
-    corpus = MmCorpus(str(mm_path))
-    texts = [list(t) for t in units["terms"]]
+        # Train from disk: the bag-of-words is streamed into Matrix Market and read back per pass.
+        mm_path = work_dir / "bow.mm"
+        MmCorpus.serialize(str(mm_path), _bow_stream(dictionary, units["terms"]), id2word=dictionary)
+        dictionary.save_as_text(str(work_dir / "dictionary.txt"))
+        corpus = MmCorpus(str(mm_path))
+        texts = [list(t) for t in units["terms"]]
 
-    fits: dict[tuple[str, int], _Fit] = {}
-    rows = []
-    models = ["lda", "nmf"] if p["include_nmf"] else ["lda"]
-    tfidf = None
-    if p["include_nmf"]:
-        counts = corpus2csc(corpus, num_terms=len(dictionary), num_docs=n_units).T.tocsr()
-        tfidf = TfidfTransformer(norm="l2", smooth_idf=True).fit_transform(counts)
-    tops: list[list[str]] = []
-    for k in ks:
-        for model in models:
-            fit = _fit_lda(corpus, dictionary, k, p) if model == "lda" else _fit_nmf(tfidf, k, p)
-            fits[(model, k)] = fit
-            tops += [[t for t, _ in topic]
-                     for topic in _top_terms(fit.topic_term, vocab, p["coherence_topn"])]
-            logger.info("fitted %s at k=%d", model, k)
-    scores = _coherence_per_topic(tops, texts=texts, corpus=corpus, dictionary=dictionary)
-    # Each measure of a fit is the arithmetic mean over its topics, as gensim aggregates.
-    per_topic_cv: dict[tuple[str, int], list[float]] = {}
-    first = 0
-    for (model, k) in fits:
-        part = {m: [float(x) for x in v[first:first + k]] for m, v in scores.items()}
-        first += k
-        per_topic_cv[(model, k)] = part["c_v"]
-        rows.append((model, k, *(float(np.mean(part[m])) for m in ("c_v", "c_npmi", "u_mass"))))
-        logger.info("%s k=%d c_v=%.4f c_npmi=%.4f u_mass=%.4f", model, k, *rows[-1][2:])
-    coherence = pd.DataFrame(rows, columns=["model", "k", "c_v", "c_npmi", "u_mass"])
-    lda_rows = coherence[coherence["model"] == "lda"]
-    chosen_k, reason = choose_k(lda_rows["k"].tolist(), lda_rows["c_v"].tolist())
-    coherence["chosen"] = coherence["k"] == chosen_k
-    coherence = coherence.sort_values(["model", "k"], kind="mergesort").reset_index(drop=True)
-    if p["include_nmf"]:
-        nmf_rows = coherence[coherence["model"] == "nmf"]
-        nmf_k, _ = choose_k(nmf_rows["k"].tolist(), nmf_rows["c_v"].tolist())
-        info.append(("nmf_best_k", str(nmf_k)))
-        reason += (f"; NMF is reported at the same k for comparison (its own highest c_v is at "
-                   f"k={nmf_k})")
-    info += [("chosen_k", str(chosen_k)), ("reason", reason), ("note", note)]
+        fits: dict[tuple[str, int], _Fit] = {}
+        rows = []
+        models = ["lda", "nmf"] if p["include_nmf"] else ["lda"]
+        tfidf = None
+        if p["include_nmf"]:
+            counts = corpus2csc(corpus, num_terms=len(dictionary), num_docs=n_units).T.tocsr()
+            tfidf = TfidfTransformer(norm="l2", smooth_idf=True).fit_transform(counts)
+        tops: list[list[str]] = []
+        for k in ks:
+            for model in models:
+                fit = _fit_lda(corpus, dictionary, k, p) if model == "lda" else _fit_nmf(tfidf, k, p)
+                fits[(model, k)] = fit
+                tops += [[t for t, _ in topic]
+                         for topic in _top_terms(fit.topic_term, vocab, p["coherence_topn"])]
+                logger.info("fitted %s at k=%d", model, k)
+        scores = _coherence_per_topic(tops, texts=texts, corpus=corpus, dictionary=dictionary)
+        # Each measure of a fit is the arithmetic mean over its topics, as gensim aggregates.
+        per_topic_cv: dict[tuple[str, int], list[float]] = {}
+        first = 0
+        for (model, k) in fits:
+            part = {m: [float(x) for x in v[first:first + k]] for m, v in scores.items()}
+            first += k
+            per_topic_cv[(model, k)] = part["c_v"]
+            rows.append((model, k, *(float(np.mean(part[m])) for m in ("c_v", "c_npmi", "u_mass"))))
+            logger.info("%s k=%d c_v=%.4f c_npmi=%.4f u_mass=%.4f", model, k, *rows[-1][2:])
+        coherence = pd.DataFrame(rows, columns=["model", "k", "c_v", "c_npmi", "u_mass"])
+        lda_rows = coherence[coherence["model"] == "lda"]
+        chosen_k, reason = choose_k(lda_rows["k"].tolist(), lda_rows["c_v"].tolist())
+        coherence["chosen"] = coherence["k"] == chosen_k
+        coherence = coherence.sort_values(["model", "k"], kind="mergesort").reset_index(drop=True)
+        if p["include_nmf"]:
+            nmf_rows = coherence[coherence["model"] == "nmf"]
+            nmf_k, _ = choose_k(nmf_rows["k"].tolist(), nmf_rows["c_v"].tolist())
+            info.append(("nmf_best_k", str(nmf_k)))
+            reason += (f"; NMF is reported at the same k for comparison (its own highest c_v is at "
+                       f"k={nmf_k})")
+        info += [("chosen_k", str(chosen_k)), ("reason", reason), ("note", note)]
 
-    tables = _describe(
-        [fits[(m, chosen_k)] for m in models], units=units, unit_size=unit_size, vocab=vocab,
-        documents=documents, n_terms=p["n_terms"], per_topic_cv=per_topic_cv,
-    )
-    tables["coherence_by_k"] = coherence[TABLE_COLUMNS["coherence_by_k"]]
-    tables["topic_model_info"] = _info_table(info)
-    return tables
+        tables = _describe(
+            [fits[(m, chosen_k)] for m in models], units=units, unit_size=unit_size, vocab=vocab,
+            documents=documents, n_terms=p["n_terms"], per_topic_cv=per_topic_cv,
+        )
+        tables["coherence_by_k"] = coherence[TABLE_COLUMNS["coherence_by_k"]]
+        tables["topic_model_info"] = _info_table(info)
+        return tables
 
 
 def document_topic_weights(
