@@ -361,3 +361,23 @@ def test_seed_corpus_runs(request: pytest.FixtureRequest, tmp_path: Path) -> Non
     assert 2 <= chosen <= min(4, int(info["units"]) // 2)
     assert len(result["topic_summary"]) == 2 * chosen
     assert set(result["doc_topics"]["doc_id"]) <= set(seed["documents"]["doc_id"])
+
+
+def test_models_are_fitted_with_one_blas_thread(monkeypatch, tmp_path) -> None:
+    # Found at 5,000 documents: BLAS threads change floating-point sums, so topic tables from a
+    # Dask worker (one thread) differed from the default runner's (two). One thread everywhere.
+    from threadpoolctl import threadpool_info
+
+    import pipeline.topics as topics
+
+    seen = []
+    fit_nmf = topics._fit_nmf
+
+    def recording(*args, **kwargs):
+        seen.extend(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")
+        return fit_nmf(*args, **kwargs)
+
+    monkeypatch.setattr(topics, "_fit_nmf", recording)
+    documents, tokens = make_tables(planted_corpus(n_docs=12))
+    topic_models(tokens, documents, None, params={**FAST, "k_min": 2, "k_max": 2}, work_dir=tmp_path)
+    assert seen and set(seen) == {1}
