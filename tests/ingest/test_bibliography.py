@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import re
 from pathlib import Path
 
@@ -18,7 +19,9 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "formats"
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 RIS = FIXTURES / "leadership-refs.ris"
 BIB = FIXTURES / "leadership-refs.bib"
-BENCH_RIS = Path("/work/shared/bench-data/health_management_abstracts.ris.gz")
+# shared/ sits beside the repository (as in CI); LDP_BENCH_DATA points elsewhere.
+BENCH_DATA = Path(os.environ.get("LDP_BENCH_DATA", Path(__file__).resolve().parents[3] / "shared" / "bench-data"))
+BENCH_RIS = BENCH_DATA / "health_management_abstracts.ris.gz"
 
 RIS_EXPECTED = [
     Record(
