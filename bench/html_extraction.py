@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import re
 import statistics
 import time
@@ -34,7 +35,9 @@ import trafilatura
 from pipeline.ingest.folder import html_main_text, read_html
 from pipeline.ingest.text import decode_bytes, normalise_text
 
-DATA = Path("/work/shared/bench-data/web_pages")
+# shared/ sits beside the repository; LDP_BENCH_DATA points elsewhere.
+BENCH_DATA = Path(os.environ.get("LDP_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "bench-data"))
+DATA = BENCH_DATA / "web_pages"
 _TOKEN = re.compile(r"\w+")
 
 

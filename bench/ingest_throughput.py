@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import shutil
 import tempfile
 import time
@@ -28,7 +29,9 @@ from pipeline.ingest.folder import read_html
 from pipeline.ingest.records import Record
 from pipeline.ingest.tabular import read_delimited, read_jsonl
 
-DATA = Path("/work/shared/bench-data")
+# shared/ sits beside the repository; LDP_BENCH_DATA points elsewhere.
+BENCH_DATA = Path(os.environ.get("LDP_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "bench-data"))
+DATA = BENCH_DATA
 
 
 def _time(run: Callable[[], int]) -> tuple[float, int]:

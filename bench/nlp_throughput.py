@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -34,7 +35,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DATA = Path("/work/shared/bench-data")
+# shared/ sits beside the repository; LDP_BENCH_DATA points elsewhere.
+BENCH_DATA = Path(os.environ.get("LDP_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "bench-data"))
+DATA = BENCH_DATA
 CORPORA = {
     "news": ("news_articles.csv.gz", "id", "text"),
     "abstracts": ("health_management_abstracts.jsonl.gz", "id", "abstract"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import re
 import statistics
 import time
@@ -30,7 +31,9 @@ import lxml.html
 
 from pipeline.ingest.pages import PageRecord, Segmentation, segment_page
 
-DATA = Path("/work/shared/bench-data/web_pages")
+# shared/ sits beside the repository; LDP_BENCH_DATA points elsewhere.
+BENCH_DATA = Path(os.environ.get("LDP_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "bench-data"))
+DATA = BENCH_DATA / "web_pages"
 
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd details dialog div dl dt fieldset figcaption figure "

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -34,9 +35,16 @@ from gensim.corpora import MmCorpus
 from gensim.models import LdaModel
 
 from pipeline.normalise import stop_words
-from pipeline.topics import DEFAULT_PARAMS, bag_of_words_units, sorted_dictionary, topic_models
+from pipeline.topics import (
+    DEFAULT_PARAMS,
+    bag_of_words_units,
+    sorted_dictionary,
+    topic_models,
+)
 
-DATA = Path("/work/shared/bench-data/health_management_abstracts.jsonl.gz")
+# shared/ sits beside the repository; LDP_BENCH_DATA points elsewhere.
+BENCH_DATA = Path(os.environ.get("LDP_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "bench-data"))
+DATA = BENCH_DATA / "health_management_abstracts.jsonl.gz"
 
 
 def read_abstracts(limit: int) -> pd.DataFrame:
