@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
-import re
 import statistics
 import time
 import traceback
@@ -29,7 +28,7 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
-from pipeline.ingest.pages import PageRecord, Segmentation, segment_page
+from pipeline.ingest.pages import lost_lines, segment_page
 
 # shared/ sits beside the repository; LDP_BENCH_DATA points elsewhere.
 BENCH_DATA = Path(os.environ.get("LDP_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "bench-data"))
@@ -68,33 +67,6 @@ def page_text(html: str) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip() + "\n"
-
-
-def _fields(record: PageRecord) -> list[str]:
-    values = [
-        record.text, record.title, record.author, record.author_role, record.organisation,
-        record.author_bio, record.venue, record.date,
-        None if record.year is None else str(record.year), *record.meta.values(),
-    ]
-    return [value for value in values if value]
-
-
-def lost_lines(text: str, result: Segmentation) -> list[str]:
-    """Non-blank input lines found neither in a record field nor among the dropped items.
-
-    A line counts as kept when it appears (whitespace-normalised) inside the kept fields or
-    dropped items, or when every word of it does (lines split into several fields).
-    """
-    kept = [value for record in result.records for value in _fields(record)]
-    haystack = "\n".join([*kept, *result.dropped])
-    flat = " ".join(haystack.split())
-    words = set(re.findall(r"\w+", haystack.casefold()))
-    lost = []
-    for raw in re.split(r"\r\n|\r|\n", text):
-        line = " ".join(raw.split())
-        if line and line not in flat and not set(re.findall(r"\w+", line.casefold())) <= words:
-            lost.append(line)
-    return lost
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "FurniturePattern",
     "PageRecord",
     "Segmentation",
+    "lost_lines",
     "parse_date_line",
     "segment_page",
 ]
@@ -1593,3 +1594,32 @@ def segment_page(text: str, *, min_duplicate_words: int = 3) -> Segmentation:
         duplicate_paragraphs=reader.duplicates,
         dropped=tuple(reader.dropped),
     )
+
+
+def _record_fields(record: PageRecord) -> list[str]:
+    values = [
+        record.text, record.title, record.author, record.author_role, record.organisation,
+        record.author_bio, record.venue, record.date,
+        None if record.year is None else str(record.year), *record.meta.values(),
+    ]
+    return [value for value in values if value]
+
+
+def lost_lines(text: str, segmentation: Segmentation) -> list[str]:
+    """The non-blank input lines that landed in no record and were not dropped as furniture.
+
+    The audit of "nothing silently lost": empty for every page the segmenter handles. A line
+    counts as kept when, whitespace-normalised, it appears inside a kept field (text or any
+    metadata) or a dropped item, or when every word of it does (a line split into fields, such
+    as "Venue, 2011" or "#12 Name").
+    """
+    kept = [value for record in segmentation.records for value in _record_fields(record)]
+    haystack = "\n".join([*kept, *segmentation.dropped])
+    flat = " ".join(haystack.split())
+    words = set(re.findall(r"\w+", haystack.casefold()))
+    lost = []
+    for raw in re.split(r"\r\n|\r|\n", text):
+        line = " ".join(raw.split())
+        if line and line not in flat and not set(re.findall(r"\w+", line.casefold())) <= words:
+            lost.append(line)
+    return lost

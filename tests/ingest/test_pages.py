@@ -13,6 +13,7 @@ from pipeline.ingest.pages import (
     FURNITURE,
     PageRecord,
     Segmentation,
+    lost_lines,
     parse_date_line,
     segment_page,
 )
@@ -51,43 +52,6 @@ def _seed(name: str) -> Segmentation:
     return segment_page((SEED / SEED_FILES[name]).read_text(encoding="utf-8"))
 
 
-def _fields(record: PageRecord) -> list[str]:
-    values = [
-        record.text,
-        record.title,
-        record.author,
-        record.author_role,
-        record.organisation,
-        record.author_bio,
-        record.venue,
-        record.date,
-        None if record.year is None else str(record.year),
-        *record.meta.values(),
-    ]
-    return [value for value in values if value]
-
-
-def _uncovered(text: str, result: Segmentation) -> list[str]:
-    """Input lines that are in no record field and were not dropped as furniture.
-
-    A line is covered when, whitespace-normalised, it appears inside a kept field or a dropped
-    item, or when every word of it appears in the kept fields and dropped items (a line split
-    into fields, such as "Venue, 2011" or "#12 Name", is covered that way).
-    """
-    kept = [field for record in result.records for field in _fields(record)]
-    haystack = "\n".join([*kept, *result.dropped])
-    flat = " ".join(haystack.split())
-    words = set(re.findall(r"\w+", haystack.casefold()))
-    missing = []
-    for raw in re.split(r"\r\n|\r|\n", text):
-        line = " ".join(raw.split())
-        if not line or line in flat:
-            continue
-        if not set(re.findall(r"\w+", line.casefold())) <= words:
-            missing.append(line)
-    return missing
-
-
 # --- the seed pages ---------------------------------------------------------------------------
 
 SEED_SUMMARY = [
@@ -124,7 +88,7 @@ def test_seed_no_furniture_in_text(name):
 @pytest.mark.parametrize("name", sorted(SEED_FILES))
 def test_seed_every_line_kept_or_dropped(name):
     text = (SEED / SEED_FILES[name]).read_text(encoding="utf-8")
-    assert _uncovered(text, segment_page(text)) == []
+    assert lost_lines(text, segment_page(text)) == []
 
 
 # (index, title, author, role, organisation, date, year, parent, truncated, date_text, number)
@@ -624,7 +588,7 @@ PAGES = st.lists(LINE, max_size=40).map("\n".join)
     ],
 )
 def test_regression_pages_keep_every_line(text):
-    assert _uncovered(text, segment_page(text)) == []
+    assert lost_lines(text, segment_page(text)) == []
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -640,7 +604,7 @@ def test_never_raises_on_any_text(text):
 @given(PAGES)
 def test_every_line_lands_somewhere(text):
     result = segment_page(text)
-    assert _uncovered(text, result) == []
+    assert lost_lines(text, result) == []
     for index, record in enumerate(result.records):
         assert record.parent is None or 0 <= record.parent < index
         assert record.date is None or re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", record.date)
@@ -651,3 +615,16 @@ def test_every_line_lands_somewhere(text):
 @given(PAGES)
 def test_segmentation_is_deterministic(text):
     assert segment_page(text) == segment_page(text)
+
+
+def test_lost_lines_reports_a_line_no_record_holds() -> None:
+    page = "Clinical leadership matters.\n\nNobody keeps this sentence."
+    kept = Segmentation(
+        page_type="web_page",
+        records=(PageRecord(doc_type="web_page", text="Clinical leadership matters."),),
+        boilerplate_lines=0,
+        duplicate_paragraphs=0,
+        dropped=(),
+    )
+    assert lost_lines(page, kept) == ["Nobody keeps this sentence."]
+    assert lost_lines(page, segment_page(page)) == []

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from pipeline.ingest.pages import (
     FURNITURE,
-    PageRecord,
     Segmentation,
+    lost_lines,
     parse_date_line,
     segment_page,
 )
@@ -35,33 +35,6 @@ def _text(name: str) -> str:
 
 def _page(name: str) -> Segmentation:
     return segment_page(_text(name))
-
-
-def _fields(record: PageRecord) -> list[str]:
-    values = [
-        record.text, record.title, record.author, record.author_role, record.organisation,
-        record.author_bio, record.venue, record.date,
-        None if record.year is None else str(record.year), *record.meta.values(),
-    ]
-    return [value for value in values if value]
-
-
-def _uncovered(text: str, result: Segmentation) -> list[str]:
-    """Non-blank input lines in no record field and not among the dropped items.
-
-    A line is covered when, whitespace-normalised, it appears inside a kept field or a dropped
-    item, or when every word of it does (a line split into fields, e.g. "Name • 6 years ago").
-    """
-    kept = [value for record in result.records for value in _fields(record)]
-    haystack = "\n".join([*kept, *result.dropped])
-    flat = " ".join(haystack.split())
-    words = set(re.findall(r"\w+", haystack.casefold()))
-    missing = []
-    for raw in re.split(r"\r\n|\r|\n", text):
-        line = " ".join(raw.split())
-        if line and line not in flat and not set(re.findall(r"\w+", line.casefold())) <= words:
-            missing.append(line)
-    return missing
 
 
 def test_fixture_set():
@@ -187,7 +160,7 @@ def test_no_dropped_line_left_in_a_record(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_every_line_kept_or_dropped(name):
     text = _text(name)
-    assert _uncovered(text, segment_page(text)) == []
+    assert lost_lines(text, segment_page(text)) == []
 
 
 # --- record fields --------------------------------------------------------------------------
@@ -455,7 +428,7 @@ ALL_LINES = sorted(
 @given(st.lists(st.sampled_from(ALL_LINES + [""]), max_size=60).map("\n".join))
 def test_shuffled_fixture_lines_land_somewhere(text):
     result = segment_page(text)
-    assert _uncovered(text, result) == []
+    assert lost_lines(text, result) == []
     assert result.boilerplate_lines == len(result.dropped)
     for index, record in enumerate(result.records):
         assert record.parent is None or 0 <= record.parent < index
@@ -469,7 +442,7 @@ def test_fixture_pages_cut_and_joined_keep_every_line(name):
     lines = _text(name).splitlines()
     cut = random.Random(name).randrange(len(lines))
     text = "\n".join(lines[cut:] + lines[:cut])
-    assert _uncovered(text, segment_page(text)) == []
+    assert lost_lines(text, segment_page(text)) == []
 
 
 # --- shapes found on the 181 real pages of bench/pages_unseen.py ----------------------------
@@ -490,7 +463,7 @@ def test_dated_sidebar_headlines_after_a_comment_form_are_no_comments():
             {"section": "Recent posts"},
         ),
     ]
-    assert _uncovered(page, result) == []
+    assert lost_lines(page, result) == []
 
 
 def test_lower_case_user_name_says_opens_a_comment():
@@ -515,7 +488,7 @@ def test_bare_stamps_without_a_comment_label_open_no_thread():
     result = segment_page(page)
     assert [r.doc_type for r in result.records] == ["blog_post", "web_page"]
     assert result.records[1].meta == {"section": "Most read"}
-    assert _uncovered(page, result) == []
+    assert lost_lines(page, result) == []
 
 
 ARTICLE_PARAGRAPH = (
@@ -558,7 +531,7 @@ def test_menu_page_with_one_cut_line_is_no_teaser_listing():
 def test_dates_are_no_citations(page):
     result = segment_page(page)
     assert result.page_type != "abstract_listing"
-    assert _uncovered(page, result) == []
+    assert lost_lines(page, result) == []
 
 
 def test_comment_button_under_the_headline_opens_no_thread():
