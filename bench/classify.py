@@ -22,7 +22,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.classify import framing_analysis, read_annotations  # noqa: E402
+from pipeline.classify import framing_analysis, read_annotations
 
 
 def main() -> None:
@@ -40,8 +40,13 @@ def main() -> None:
     tokens = pd.read_parquet(args.tables / "tokens.parquet")
     documents = pd.read_parquet(args.tables / "documents.parquet")
     annotations = read_annotations(args.labels)
-    params = {"folds": args.folds, "repeats": args.repeats, "seed": args.seed,
-              "group_by_doc": not args.no_group, "features": args.features}
+    params = {
+        "folds": args.folds,
+        "repeats": args.repeats,
+        "seed": args.seed,
+        "group_by_doc": not args.no_group,
+        "features": args.features,
+    }
     started = time.perf_counter()
     out = framing_analysis(sentences, tokens, documents, annotations, params=params)
     elapsed = time.perf_counter() - started
@@ -49,8 +54,10 @@ def main() -> None:
     pd.set_option("display.width", 200)
     print(f"params: {params}")
     n_annotated = int(out["framing_annotation_counts"]["count"].sum())
-    print(f"documents={len(documents)} sentences={len(sentences)} "
-          f"candidates={len(out['framing_sentences'])} annotated={n_annotated}")
+    print(
+        f"documents={len(documents)} sentences={len(sentences)} "
+        f"candidates={len(out['framing_sentences'])} annotated={n_annotated}"
+    )
     print("\nannotation counts:")
     print(out["framing_annotation_counts"].to_string(index=False))
     metrics = out["framing_metrics"]

@@ -141,19 +141,13 @@ def time_statistics(tokens: pd.DataFrame, documents: pd.DataFrame) -> None:
     )
     timed(
         "collocations(leadership, management; 5/5)",
-        lambda: collocations(
-            tokens, nodes=["leadership", "management"], window=(5, 5), min_freq=3, families={}
-        ),
+        lambda: collocations(tokens, nodes=["leadership", "management"], window=(5, 5), min_freq=3, families={}),
     )
-    timed(
-        "concordance('management', width 8)", lambda: concordance(tokens, documents, query="management")
-    )
+    timed("concordance('management', width 8)", lambda: concordance(tokens, documents, query="management"))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000000,10000000", help="token-table sizes, comma-separated")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
@@ -167,9 +161,7 @@ def main() -> None:
     for size in sizes:
         # Whole documents up to the size (the mixed file comes first, so a prefix is a fair sample).
         last_doc = token_docs[min(size, len(all_tokens)) - 1]
-        documents = all_documents.loc[
-            : int(np.flatnonzero(all_documents["doc_id"].to_numpy() == last_doc)[0])
-        ]
+        documents = all_documents.loc[: int(np.flatnonzero(all_documents["doc_id"].to_numpy() == last_doc)[0])]
         tokens = all_tokens.iloc[: int(np.flatnonzero(token_docs == last_doc)[-1]) + 1]
         doc_types = sorted(documents["doc_type"].unique())
         print(f"\n{len(tokens):,} tokens, {len(documents):,} documents, doc types {doc_types}")

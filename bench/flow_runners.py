@@ -53,7 +53,9 @@ def run(config_path: Path, home: Path) -> float:
     env = os.environ | {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
     started = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "ldp"), "run", "--config", str(config_path)], check=True, env=env, cwd=ROOT)
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "ldp"), "run", "--config", str(config_path)], check=True, env=env, cwd=ROOT
+    )
     return time.perf_counter() - started
 
 

@@ -106,9 +106,7 @@ def main() -> None:
             "traf. favor_recall": lambda html: trafilatura.extract(html, favor_recall=True) or "",
             "traf. no comments": lambda html: trafilatura.extract(html, include_comments=False) or "",
         }
-    counts: dict[str, dict[int, list[tuple[float, float, float]]]] = {
-        name: {1: [], 4: []} for name in extractors
-    }
+    counts: dict[str, dict[int, list[tuple[float, float, float]]]] = {name: {1: [], 4: []} for name in extractors}
     seconds = dict.fromkeys(extractors, 0.0)
     wins = Counter[str]()
     for page_id in page_ids:
@@ -123,7 +121,9 @@ def main() -> None:
                 counts[name][n].append(tp_fp_fn(body, predicted, n))
             f1s[name] = scores([counts[name][4][-1]])[2]
         ours_f1, theirs_f1 = f1s["ldp read_html"], f1s["trafilatura.extract()"]
-        wins["ours better" if ours_f1 > theirs_f1 + 1e-9 else "theirs better" if theirs_f1 > ours_f1 + 1e-9 else "tie"] += 1
+        wins[
+            "ours better" if ours_f1 > theirs_f1 + 1e-9 else "theirs better" if theirs_f1 > ours_f1 + 1e-9 else "tie"
+        ] += 1
 
     print(f"{len(page_ids)} pages from {DATA}")
     header = f"{'extractor':<24}{'tok P':>8}{'tok R':>8}{'tok F1':>8}{'4g P':>8}{'4g R':>8}{'4g F1':>8}{'s/page':>9}"

@@ -79,7 +79,9 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for name, stage, mb, seconds, documents in rows:
-        print(f"{name:<40}{stage:<13}{mb:8.1f}{seconds:9.2f}{documents:8d}{mb / seconds:8.2f}{documents / seconds:10.0f}")
+        print(
+            f"{name:<40}{stage:<13}{mb:8.1f}{seconds:9.2f}{documents:8d}{mb / seconds:8.2f}{documents / seconds:10.0f}"
+        )
 
 
 if __name__ == "__main__":

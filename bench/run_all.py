@@ -98,10 +98,16 @@ def bench_config(work: Path, *, batch_size: int, n_process: int) -> dict[str, An
         "stats": {
             "groupings": ["doc_type", "year"],
             "keyness": [
-                {"name": "abstract_vs_news", "target": {"doc_type": ["abstract"]},
-                 "reference": {"doc_type": ["news_article"]}},
-                {"name": "tweet_vs_rest", "target": {"doc_type": ["tweet"]},
-                 "reference": {"doc_type": ["abstract", "news_article"]}},
+                {
+                    "name": "abstract_vs_news",
+                    "target": {"doc_type": ["abstract"]},
+                    "reference": {"doc_type": ["news_article"]},
+                },
+                {
+                    "name": "tweet_vs_rest",
+                    "target": {"doc_type": ["tweet"]},
+                    "reference": {"doc_type": ["abstract", "news_article"]},
+                },
             ],
         },
         "output": {"processed_dir": str(work / "processed"), "reports_dir": str(work / "reports")},
@@ -195,8 +201,13 @@ def run_flow(config_path: Path, prefect_home: Path) -> dict[str, Any]:
     code_before = code_digest()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([str(Path(sys.executable).parent / "ldp"), "run", "--config", str(config_path)],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "ldp"), "run", "--config", str(config_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -239,8 +250,9 @@ def bench_size(size: int, args: argparse.Namespace, root: Path, log: Any) -> lis
     for page in sorted(SEED.glob("*.txt")):
         shutil.copyfile(page, work / "corpus" / page.name)
     config_path = work / "config.json"
-    config_path.write_text(json.dumps(bench_config(work, batch_size=args.batch_size, n_process=args.n_process),
-                                      indent=2), encoding="utf-8")
+    config_path.write_text(
+        json.dumps(bench_config(work, batch_size=args.batch_size, n_process=args.n_process), indent=2), encoding="utf-8"
+    )
     rows: list[dict[str, Any]] = []
     documents = words = 0
     for stage in () if args.flow_only else STAGES:
@@ -261,8 +273,10 @@ def bench_size(size: int, args: argparse.Namespace, root: Path, log: Any) -> lis
             shutil.rmtree(flow_work)
         shutil.copytree(work / "corpus", flow_work / "corpus")  # same files, so same doc_ids
         flow_config = flow_work / "config.json"
-        flow_config.write_text(json.dumps(bench_config(flow_work, batch_size=args.batch_size,
-                                                       n_process=args.n_process), indent=2), encoding="utf-8")
+        flow_config.write_text(
+            json.dumps(bench_config(flow_work, batch_size=args.batch_size, n_process=args.n_process), indent=2),
+            encoding="utf-8",
+        )
         home = flow_work / "prefect"
         for name in ("flow_cold", "flow_warm"):
             try:
@@ -284,8 +298,14 @@ def ratios(rows: list[dict[str, Any]], *, small: int, large: int) -> dict[str, A
     """The five ratios (and their inputs) from rows measured in one run."""
     by = {(r["size"], r["stage"]): r for r in rows}
     sizes = sorted({r["size"] for r in rows})
-    out: dict[str, Any] = {"nlp_vs_bare": {}, "nlp_vs_bare_cpu": {}, "end_to_end_vs_nlp": {},
-                           "end_to_end_vs_nlp_cpu": {}, "flow_cold_vs_nlp": {}, "warm_vs_cold": {}}
+    out: dict[str, Any] = {
+        "nlp_vs_bare": {},
+        "nlp_vs_bare_cpu": {},
+        "end_to_end_vs_nlp": {},
+        "end_to_end_vs_nlp_cpu": {},
+        "flow_cold_vs_nlp": {},
+        "warm_vs_cold": {},
+    }
     cpu_totals = {}
     totals = {}
     peaks = {}
@@ -308,7 +328,7 @@ def ratios(rows: list[dict[str, Any]], *, small: int, large: int) -> dict[str, A
             if nlp:
                 out["flow_cold_vs_nlp"][size] = round(cold["seconds"] / nlp["seconds"], 3)
     out["total_seconds"] = {s: round(t, 1) for s, t in totals.items()}
-    out["peak_rss_mb"] = {s: p for s, p in peaks.items()}
+    out["peak_rss_mb"] = dict(peaks.items())
     if small in totals and large in totals:
         out[f"time_{large}_vs_{small}"] = round(totals[large] / totals[small], 2)
         out[f"time_cpu_{large}_vs_{small}"] = round(cpu_totals[large] / cpu_totals[small], 2)
@@ -316,9 +336,11 @@ def ratios(rows: list[dict[str, Any]], *, small: int, large: int) -> dict[str, A
         per_stage = {}
         for stage in PIPELINE_STAGES:
             a, b = by[(small, stage)], by[(large, stage)]
-            per_stage[stage] = {"time": round(b["seconds"] / a["seconds"], 2),
-                                "cpu": round(b["cpu_seconds"] / a["cpu_seconds"], 2),
-                                "rss": round(b["peak_rss_mb"] / a["peak_rss_mb"], 3)}
+            per_stage[stage] = {
+                "time": round(b["seconds"] / a["seconds"], 2),
+                "cpu": round(b["cpu_seconds"] / a["cpu_seconds"], 2),
+                "rss": round(b["peak_rss_mb"] / a["peak_rss_mb"], 3),
+            }
         out[f"per_stage_{large}_vs_{small}"] = per_stage
     return out
 
@@ -338,7 +360,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"model {s['model']}. Machine: {m['cpus']} CPUs, "
         f"Python {m['python']}; load average at start "
         f"{m['load_average_start']}. Invocations: "
-        + "; ".join(f"`{c}`" for c in s.get("invocations", [s["command"]])) + ". See bench/README.md for what each figure means.",
+        + "; ".join(f"`{c}`" for c in s.get("invocations", [s["command"]]))
+        + ". See bench/README.md for what each figure means.",
         "",
         "| size | stage | documents | words | wall s | CPU s | docs/s | words/s | peak RSS MB |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -350,12 +373,21 @@ def markdown(results: dict[str, Any]) -> str:
             f"{_fmt(r['peak_rss_mb'], ',.0f')} |"
         )
     q = results["ratios"]
-    lines += ["", "## Ratios (same run)", "", "| ratio | aim | " + " | ".join(
-        f"{size:,}" for size in results["settings"]["sizes"]) + " |",
-        "|---|---|" + "---:|" * len(results["settings"]["sizes"])]
-    for key, aim in (("nlp_vs_bare", ">= 0.9"), ("nlp_vs_bare_cpu", ">= 0.9"), ("end_to_end_vs_nlp", "<= 1.3"),
-                     ("end_to_end_vs_nlp_cpu", "<= 1.3"),
-                     ("flow_cold_vs_nlp", ""), ("warm_vs_cold", "<= 0.05")):
+    lines += [
+        "",
+        "## Ratios (same run)",
+        "",
+        "| ratio | aim | " + " | ".join(f"{size:,}" for size in results["settings"]["sizes"]) + " |",
+        "|---|---|" + "---:|" * len(results["settings"]["sizes"]),
+    ]
+    for key, aim in (
+        ("nlp_vs_bare", ">= 0.9"),
+        ("nlp_vs_bare_cpu", ">= 0.9"),
+        ("end_to_end_vs_nlp", "<= 1.3"),
+        ("end_to_end_vs_nlp_cpu", "<= 1.3"),
+        ("flow_cold_vs_nlp", ""),
+        ("warm_vs_cold", "<= 0.05"),
+    ):
         cells = [_fmt(q[key].get(size), "") for size in results["settings"]["sizes"]]
         lines.append(f"| {key} | {aim} | " + " | ".join(cells) + " |")
     lines.append("")
@@ -365,8 +397,13 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(f"- `{key}` = **{q[key]}** (aim {aim})")
     for key in sorted(q):
         if key.startswith("per_stage_"):
-            lines += ["", f"Per stage, {key.removeprefix('per_stage_').replace('_', ' ')}:", "",
-                      "| stage | wall time ratio | CPU time ratio | peak RSS ratio |", "|---|---:|---:|---:|"]
+            lines += [
+                "",
+                f"Per stage, {key.removeprefix('per_stage_').replace('_', ' ')}:",
+                "",
+                "| stage | wall time ratio | CPU time ratio | peak RSS ratio |",
+                "|---|---:|---:|---:|",
+            ]
             for stage, v in q[key].items():
                 lines.append(f"| {stage} | {v['time']} | {v['cpu']} | {v['rss']} |")
     return "\n".join(lines) + "\n"
@@ -374,12 +411,19 @@ def markdown(results: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="bench-data folder (default: $LDP_BENCH_DATA or ../shared/bench-data)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="bench-data folder (default: $LDP_BENCH_DATA or ../shared/bench-data)",
+    )
     parser.add_argument("--sizes", default="1000,5000,10000,50000", help="comma-separated document counts")
     parser.add_argument("--quick", action="store_true", help="sizes 1000,5000; flow at 1000")
-    parser.add_argument("--flow-sizes", default=None,
-                        help="sizes at which to time the Prefect flow cold and warm (default: the smallest)")
+    parser.add_argument(
+        "--flow-sizes",
+        default=None,
+        help="sizes at which to time the Prefect flow cold and warm (default: the smallest)",
+    )
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--n-process", type=int, default=1)
     parser.add_argument("--small", type=int, default=5000, help="base size of the scaling ratios")
@@ -389,12 +433,19 @@ def main() -> None:
     parser.add_argument("--profile-dir", type=Path, default=None, help="pyinstrument profiles of each stage here")
     parser.add_argument("--profile-sizes", default="", help="sizes to profile (with --profile-dir)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
-    parser.add_argument("--bare-sizes", default=None,
-                        help="sizes at which to time bare nlp.pipe (default: the sizes up to 10,000)")
-    parser.add_argument("--flow-only", action="store_true",
-                        help="time only the flow (cold and warm) at the --flow-sizes, no stage rows")
-    parser.add_argument("--merge", type=Path, nargs="+", default=None,
-                        help="combine these results files into --out (no benchmark is run)")
+    parser.add_argument(
+        "--bare-sizes", default=None, help="sizes at which to time bare nlp.pipe (default: the sizes up to 10,000)"
+    )
+    parser.add_argument(
+        "--flow-only", action="store_true", help="time only the flow (cold and warm) at the --flow-sizes, no stage rows"
+    )
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="combine these results files into --out (no benchmark is run)",
+    )
     parser.add_argument("--worker", choices=STAGES, help=argparse.SUPPRESS)
     parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--profile-out", type=Path, help=argparse.SUPPRESS)
@@ -413,11 +464,15 @@ def main() -> None:
     args.sizes = [int(s) for s in args.sizes.split(",")]
     if args.flow_only:
         args.flow_sizes = args.flow_sizes or ",".join(map(str, args.sizes))
-    args.flow_sizes = ([int(s) for s in args.flow_sizes.split(",") if s] if args.flow_sizes is not None
-                       else sorted(args.sizes)[:1])
+    args.flow_sizes = (
+        [int(s) for s in args.flow_sizes.split(",") if s] if args.flow_sizes is not None else sorted(args.sizes)[:1]
+    )
     args.profile_sizes = {int(s) for s in args.profile_sizes.split(",") if s}
-    args.bare_sizes = ({int(s) for s in args.bare_sizes.split(",") if s} if args.bare_sizes is not None
-                       else {s for s in args.sizes if s <= 10_000})
+    args.bare_sizes = (
+        {int(s) for s in args.bare_sizes.split(",") if s}
+        if args.bare_sizes is not None
+        else {s for s in args.sizes if s <= 10_000}
+    )
     if not (args.data / SHARD).is_file():
         sys.exit(f"{args.data / SHARD} not found: pass --data or set LDP_BENCH_DATA")
 
@@ -472,8 +527,11 @@ def assemble(settings: list[dict[str, Any]], rows: list[dict[str, Any]], machine
     rows = sorted(rows, key=lambda r: (r["size"], order[r["stage"]]))
     first = settings[0]
     return {
-        "settings": {**first, "sizes": sorted({r["size"] for r in rows}),
-                     "invocations": [s["command"] for s in settings]},
+        "settings": {
+            **first,
+            "sizes": sorted({r["size"] for r in rows}),
+            "invocations": [s["command"] for s in settings],
+        },
         "machine": machine_info,
         "rows": rows,
         "ratios": ratios(rows, small=first["small"], large=first["large"]),
@@ -491,8 +549,11 @@ def merge(paths: list[Path], out: Path, *, small: int, large: int) -> dict[str, 
     The scaling ratios are recomputed for ``small`` and ``large``.
     """
     loaded = [json.loads(p.read_text(encoding="utf-8")) for p in paths]
-    settings = [{**d["settings"], "command": c, "small": small, "large": large}
-                for d in loaded for c in d["settings"]["invocations"]]
+    settings = [
+        {**d["settings"], "command": c, "small": small, "large": large}
+        for d in loaded
+        for c in d["settings"]["invocations"]
+    ]
     rows = [r for d in loaded for r in d["rows"]]
     results = assemble(settings, rows, [d["machine"] for d in loaded])
     write_results(results, out)

@@ -54,8 +54,7 @@ def read_abstracts(limit: int) -> pd.DataFrame:
         for line in handle:
             record = json.loads(line)
             if record.get("abstract"):
-                rows.append({"doc_id": f"bench:hma:{record['id']}", "doc_type": "abstract",
-                             "text": record["abstract"]})
+                rows.append({"doc_id": f"bench:hma:{record['id']}", "doc_type": "abstract", "text": record["abstract"]})
             if len(rows) == limit:
                 break
     return pd.DataFrame(rows)
@@ -65,13 +64,14 @@ def cheap_tokens(documents: pd.DataFrame) -> pd.DataFrame:
     """A tokens table from spaCy's blank English tokenizer (no tagger, no lemmatiser)."""
     nlp = spacy.blank("en")
     rows = []
-    for doc_id, doc in zip(documents["doc_id"], nlp.pipe(documents["text"], batch_size=256),
-                           strict=True):
+    for doc_id, doc in zip(documents["doc_id"], nlp.pipe(documents["text"], batch_size=256), strict=True):
         for token in doc:
-            rows.append((doc_id, 0, token.i, token.idx, token.lower_, "", token.is_stop,
-                         token.is_punct, token.is_alpha))
-    return pd.DataFrame(rows, columns=["doc_id", "sent_id", "token_id", "start_char", "norm", "pos",
-                                       "is_stop", "is_punct", "is_alpha"])
+            rows.append(
+                (doc_id, 0, token.i, token.idx, token.lower_, "", token.is_stop, token.is_punct, token.is_alpha)
+            )
+    return pd.DataFrame(
+        rows, columns=["doc_id", "sent_id", "token_id", "start_char", "norm", "pos", "is_stop", "is_punct", "is_alpha"]
+    )
 
 
 def main() -> None:
@@ -87,11 +87,15 @@ def main() -> None:
     start = time.perf_counter()
     documents = read_abstracts(args.limit)
     tokens = cheap_tokens(documents)
-    print(f"input: {len(documents)} abstracts, {len(tokens)} tokens from {DATA.name} "
-          f"(tokenised in {time.perf_counter() - start:.1f} s)")
-    print("tokenisation: spaCy blank('en') tokenizer, lower-cased; stop words (spaCy is_stop + "
-          "pipeline.normalise list) and non-alphabetic tokens removed; no tagger, so pos=() "
-          "(no part-of-speech filter) and norm is the lower-cased word, not a lemma")
+    print(
+        f"input: {len(documents)} abstracts, {len(tokens)} tokens from {DATA.name} "
+        f"(tokenised in {time.perf_counter() - start:.1f} s)"
+    )
+    print(
+        "tokenisation: spaCy blank('en') tokenizer, lower-cased; stop words (spaCy is_stop + "
+        "pipeline.normalise list) and non-alphabetic tokens removed; no tagger, so pos=() "
+        "(no part-of-speech filter) and norm is the lower-cased word, not a lemma"
+    )
 
     p = {**DEFAULT_PARAMS, "pos": (), "passes": args.passes}
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,38 +104,56 @@ def main() -> None:
         units = bag_of_words_units(tokens, documents, None, pos=(), stop_words=stop_words())
         texts = units["terms"].tolist()
         dictionary = sorted_dictionary(texts)
-        dictionary.filter_extremes(no_below=p["no_below"], no_above=p["no_above"],
-                                   keep_n=p["keep_n"])
+        dictionary.filter_extremes(no_below=p["no_below"], no_above=p["no_above"], keep_n=p["keep_n"])
         MmCorpus.serialize(str(work / "bow.mm"), (dictionary.doc2bow(t) for t in texts))
         corpus = MmCorpus(str(work / "bow.mm"))
         t_bow = time.perf_counter() - t0
-        print(f"bag of words: {len(texts)} units, vocabulary {len(dictionary)} after "
-              f"filter_extremes(no_below={p['no_below']}, no_above={p['no_above']}): "
-              f"{t_bow:.2f} s ({len(texts) / t_bow:,.0f} documents/s)")
+        print(
+            f"bag of words: {len(texts)} units, vocabulary {len(dictionary)} after "
+            f"filter_extremes(no_below={p['no_below']}, no_above={p['no_above']}): "
+            f"{t_bow:.2f} s ({len(texts) / t_bow:,.0f} documents/s)"
+        )
 
         t0, c0 = time.perf_counter(), time.process_time()
-        LdaModel(corpus=corpus, id2word=dictionary, num_topics=args.k, passes=p["passes"],
-                 iterations=p["iterations"], chunksize=p["chunksize"], alpha=p["alpha"],
-                 random_state=p["seed"], eval_every=None)
+        LdaModel(
+            corpus=corpus,
+            id2word=dictionary,
+            num_topics=args.k,
+            passes=p["passes"],
+            iterations=p["iterations"],
+            chunksize=p["chunksize"],
+            alpha=p["alpha"],
+            random_state=p["seed"],
+            eval_every=None,
+        )
         t_lda, c_lda = time.perf_counter() - t0, time.process_time() - c0
-        print(f"LDA k={args.k}, passes={p['passes']}, iterations={p['iterations']}, one worker: "
-              f"{t_lda:.2f} s wall ({c_lda:.2f} s CPU) = "
-              f"{len(texts) * p['passes'] / t_lda:,.0f} documents/s per pass, "
-              f"{len(texts) / t_lda:,.1f} documents/s for the whole training")
+        print(
+            f"LDA k={args.k}, passes={p['passes']}, iterations={p['iterations']}, one worker: "
+            f"{t_lda:.2f} s wall ({c_lda:.2f} s CPU) = "
+            f"{len(texts) * p['passes'] / t_lda:,.0f} documents/s per pass, "
+            f"{len(texts) / t_lda:,.1f} documents/s for the whole training"
+        )
 
     sweeps = [True, False] if args.without_nmf else [True]
     for include_nmf in sweeps:
-        params = {"pos": (), "k_min": args.k_min, "k_max": args.k_max, "passes": args.passes,
-                  "include_nmf": include_nmf}
+        params = {
+            "pos": (),
+            "k_min": args.k_min,
+            "k_max": args.k_max,
+            "passes": args.passes,
+            "include_nmf": include_nmf,
+        }
         with tempfile.TemporaryDirectory() as tmp:
             t0, c0 = time.perf_counter(), time.process_time()
             result = topic_models(tokens, documents, None, params=params, work_dir=Path(tmp))
             t_sweep, c_sweep = time.perf_counter() - t0, time.process_time() - c0
         info = result["topic_model_info"].set_index("key")["value"]
         what = "LDA + coherence + NMF + coherence" if include_nmf else "LDA + coherence"
-        print(f"k sweep {info['k_range']} ({what}): {t_sweep:.1f} s wall, {c_sweep:.1f} s CPU, "
-              f"{t_sweep / len(result['coherence_by_k']):.2f} s per (model, k); "
-              f"chosen k={info['chosen_k']}")
+        print(
+            f"k sweep {info['k_range']} ({what}): {t_sweep:.1f} s wall, {c_sweep:.1f} s CPU, "
+            f"{t_sweep / len(result['coherence_by_k']):.2f} s per (model, k); "
+            f"chosen k={info['chosen_k']}"
+        )
         if include_nmf:
             print(result["coherence_by_k"].to_string(index=False))
 

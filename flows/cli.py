@@ -33,11 +33,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log the library's progress.")] = False,
 ) -> None:
     """Leadership Discourse Pipeline."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 def _load(path: Path) -> Config:
@@ -101,7 +105,9 @@ def _label(path: Path) -> str:
 def classify(
     labels: Annotated[Path, typer.Option("--labels", help="CSV of text,label or doc_id,sent_id,label.")],
     config: ConfigOption = DEFAULT_CONFIG,
-    out: Annotated[Path, typer.Option(help="Folder for the model, its card and predictions.")] = Path("reports/classifier"),
+    out: Annotated[Path, typer.Option(help="Folder for the model, its card and predictions.")] = Path(
+        "reports/classifier"
+    ),
 ) -> None:
     """Train and evaluate a classifier on your own labels; save it with skops and a model card."""
     from pipeline.classify import classify_command

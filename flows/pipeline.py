@@ -149,9 +149,7 @@ def run_stages(cfg: Config, *, config_path: Path | None, fresh: bool, started: d
     return {"stages": results, "manifest": manifest_path.as_posix()}
 
 
-def write_run_manifest(
-    cfg: Config, *, config_path: Path | None, results: Mapping[str, Any], started: datetime
-) -> Path:
+def write_run_manifest(cfg: Config, *, config_path: Path | None, results: Mapping[str, Any], started: datetime) -> Path:
     """The manifest: inputs, config, versions, seeds, commit, times, every output's sha256."""
     from pipeline.manifest import build_manifest, write_manifest
 

@@ -21,7 +21,7 @@ from pipeline.config import config_from_dict
 
 STAGE_CACHE = (INPUTS - "config") + TASK_SOURCE
 
-_cached = dict(cache_policy=STAGE_CACHE, persist_result=True, retries=2, retry_delay_seconds=2)
+_cached = {"cache_policy": STAGE_CACHE, "persist_result": True, "retries": 2, "retry_delay_seconds": 2}
 
 
 @task(name="ingest", **_cached)

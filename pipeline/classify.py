@@ -273,9 +273,7 @@ def sentence_norms(sentences: pd.DataFrame, tokens: pd.DataFrame) -> pd.DataFram
     keep = keep.assign(norm=norm)
     keep = keep[keep["norm"] != ""].sort_values(["doc_id", "sent_id", "token_id"], kind="mergesort")
     joined = keep.groupby(["doc_id", "sent_id"], sort=True)["norm"].agg(" ".join).rename("norms")
-    out = sentences[["doc_id", "sent_id", "text"]].merge(
-        joined.reset_index(), on=["doc_id", "sent_id"], how="left"
-    )
+    out = sentences[["doc_id", "sent_id", "text"]].merge(joined.reset_index(), on=["doc_id", "sent_id"], how="left")
     out["norms"] = out["norms"].fillna("")
     return out.sort_values(["doc_id", "sent_id"], kind="mergesort").reset_index(drop=True)
 
@@ -343,19 +341,17 @@ class LexiconRuleClassifier(ClassifierMixin, BaseEstimator):
         norms_column: column of ``X`` holding the space-joined norms.
     """
 
-    def __init__(
-        self, families: Mapping[str, Iterable[str]] | None = None, norms_column: str = "norms"
-    ) -> None:
+    def __init__(self, families: Mapping[str, Iterable[str]] | None = None, norms_column: str = "norms") -> None:
         self.families = families
         self.norms_column = norms_column
 
-    def fit(self, X: pd.DataFrame, y: Sequence[str]) -> LexiconRuleClassifier:  # noqa: N803
+    def fit(self, X: pd.DataFrame, y: Sequence[str]) -> LexiconRuleClassifier:
         """Record the classes and resolve the families; the rule itself learns nothing."""
         self.classes_ = np.unique(np.asarray(y, dtype=object))
         self.families_ = _resolve_families(self.families)
         return self
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:  # noqa: N803
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Apply :func:`lexicon_label` to each row's norms."""
         leadership, management = self.families_["leadership"], self.families_["management"]
         labels = [
@@ -420,17 +416,13 @@ def build_classifier(params: ClassifyParams | Mapping[str, Any] | None = None) -
             ("features", ColumnTransformer(transformers, remainder="drop", sparse_threshold=1.0)),
             (
                 "classifier",
-                LogisticRegression(
-                    C=p.c, class_weight="balanced", max_iter=p.max_iter, random_state=p.seed
-                ),
+                LogisticRegression(C=p.c, class_weight="balanced", max_iter=p.max_iter, random_state=p.seed),
             ),
         ]
     )
 
 
-def _baselines(
-    labels: Sequence[str], families: Mapping[str, Iterable[str]] | None
-) -> dict[str, Any]:
+def _baselines(labels: Sequence[str], families: Mapping[str, Iterable[str]] | None) -> dict[str, Any]:
     models: dict[str, Any] = {"majority": DummyClassifier(strategy="most_frequent")}
     # The family rule predicts the default scheme's labels, so it is a baseline only there.
     if set(labels) <= set(FRAMING_LABELS):
@@ -545,9 +537,7 @@ def labelled_examples(
     return frame.sort_values(["doc_id", "sent_id"], kind="mergesort").reset_index(drop=True)
 
 
-def check_label_counts(
-    labels: Sequence[str], groups: Sequence[str], *, folds: int, group_by_doc: bool
-) -> None:
+def check_label_counts(labels: Sequence[str], groups: Sequence[str], *, folds: int, group_by_doc: bool) -> None:
     """Raise :class:`TooFewExamplesError` unless every label can appear in each of ``folds`` folds.
 
     Each label needs at least ``folds`` examples, there must be two labels or more and, when
@@ -615,7 +605,7 @@ def _summary(values: Sequence[float]) -> dict[str, float]:
         "std": float(series.std(ddof=1)) if len(series) > 1 else np.nan,
         "min": float(series.min()),
         "max": float(series.max()),
-        "n_folds": int(len(series)),
+        "n_folds": len(series),
     }
 
 
@@ -649,13 +639,17 @@ def cross_validate(
     y = examples["label"].to_numpy(dtype=object)
     labels = sorted(set(y))
     splits = cv_folds(
-        y, examples["doc_id"], folds=p.folds, repeats=p.repeats, seed=p.seed,
+        y,
+        examples["doc_id"],
+        folds=p.folds,
+        repeats=p.repeats,
+        seed=p.seed,
         group_by_doc=p.group_by_doc,
     )
     models = {"logreg": build_classifier(p), **_baselines(labels, families)}
     scores: list[dict[str, Any]] = []
     cells: list[dict[str, Any]] = []
-    X = examples[["text", "norms"]]  # noqa: N806
+    X = examples[["text", "norms"]]
     # Sentence-level problems are tiny: multi-threaded BLAS in L-BFGS-B costs far more than it
     # saves (seconds instead of milliseconds per fit on a busy machine).
     with threadpool_limits(limits=1, user_api="blas"):
@@ -665,26 +659,32 @@ def cross_validate(
     for (model, metric, label), group in score_frame.groupby(
         ["model", "metric", score_frame["class"].fillna("")], sort=True
     ):
-        metric_rows.append({"model": model, "metric": metric, "class": label or None,
-                            **_summary(group["value"].tolist())})
+        metric_rows.append(
+            {"model": model, "metric": metric, "class": label or None, **_summary(group["value"].tolist())}
+        )
     metrics = pd.DataFrame(metric_rows)
     metrics["n_folds"] = metrics["n_folds"].astype("int64")
     cell_frame = pd.DataFrame(cells)
     confusion_rows = []
     for (model, true, pred), group in cell_frame.groupby(["model", "true", "predicted"], sort=True):
         stats = _summary(group["count"].tolist())
-        confusion_rows.append({"model": model, "true": true, "predicted": pred,
-                               "count": int(group["count"].sum()),
-                               **{k: stats[k] for k in ("mean", "std", "min", "max")}})
+        confusion_rows.append(
+            {
+                "model": model,
+                "true": true,
+                "predicted": pred,
+                "count": int(group["count"].sum()),
+                **{k: stats[k] for k in ("mean", "std", "min", "max")},
+            }
+        )
     confusion = pd.DataFrame(confusion_rows)
-    return {"metrics": metrics.reset_index(drop=True),
-            "confusion": confusion.reset_index(drop=True)}
+    return {"metrics": metrics.reset_index(drop=True), "confusion": confusion.reset_index(drop=True)}
 
 
 def _score_folds(
     splits: list[Fold],
     models: Mapping[str, Any],
-    X: pd.DataFrame,  # noqa: N803
+    X: pd.DataFrame,
     y: np.ndarray,
     labels: list[str],
     scores: list[dict[str, Any]],
@@ -701,23 +701,27 @@ def _score_folds(
         for name, template in models.items():
             model = clone(template).fit(X.iloc[split.train], y_train)
             predicted = np.asarray(model.predict(X.iloc[split.test]), dtype=object)
-            scores.append({"model": name, "metric": "macro_f1", "class": None,
-                           "value": f1_score(y_test, predicted, average="macro", zero_division=0)})
-            scores.append({"model": name, "metric": "accuracy", "class": None,
-                           "value": accuracy_score(y_test, predicted)})
+            scores.append(
+                {
+                    "model": name,
+                    "metric": "macro_f1",
+                    "class": None,
+                    "value": f1_score(y_test, predicted, average="macro", zero_division=0),
+                }
+            )
+            scores.append(
+                {"model": name, "metric": "accuracy", "class": None, "value": accuracy_score(y_test, predicted)}
+            )
             precision, recall, f1, _ = precision_recall_fscore_support(
                 y_test, predicted, labels=labels, zero_division=np.nan
             )
             for i, label in enumerate(labels):
                 for metric, values in (("precision", precision), ("recall", recall), ("f1", f1)):
-                    scores.append(
-                        {"model": name, "metric": metric, "class": label, "value": values[i]}
-                    )
+                    scores.append({"model": name, "metric": metric, "class": label, "value": values[i]})
             matrix = confusion_matrix(y_test, predicted, labels=labels)
             for i, true in enumerate(labels):
                 for j, pred in enumerate(labels):
-                    cells.append({"model": name, "true": true, "predicted": pred,
-                                  "count": int(matrix[i, j])})
+                    cells.append({"model": name, "true": true, "predicted": pred, "count": int(matrix[i, j])})
 
 
 def _usable_params(params: ClassifyParams, examples: pd.DataFrame) -> ClassifyParams:
@@ -731,9 +735,7 @@ def _usable_params(params: ClassifyParams, examples: pd.DataFrame) -> ClassifyPa
 def annotation_counts(examples: pd.DataFrame) -> pd.DataFrame:
     """``label, count`` of labelled examples, sorted by label."""
     counts = examples["label"].value_counts().sort_index()
-    return pd.DataFrame(
-        {"label": counts.index.astype(str), "count": counts.to_numpy(dtype="int64")}
-    )
+    return pd.DataFrame({"label": counts.index.astype(str), "count": counts.to_numpy(dtype="int64")})
 
 
 def train_classifier(
@@ -763,9 +765,7 @@ def train_classifier(
     tables = cross_validate(examples, params=p, families=families)
     tables["annotation_counts"] = annotation_counts(examples)
     with threadpool_limits(limits=1, user_api="blas"):
-        model = build_classifier(p).fit(
-            examples[["text", "norms"]], examples["label"].to_numpy(dtype=object)
-        )
+        model = build_classifier(p).fit(examples[["text", "norms"]], examples["label"].to_numpy(dtype=object))
     return model, tables
 
 
@@ -778,7 +778,7 @@ def predict_labels(model: Pipeline, frame: pd.DataFrame) -> pd.DataFrame:
     Returns:
         ``doc_id, sent_id, text, label, p_<class>...`` in the order of ``model.classes_``.
     """
-    X = frame[["text", "norms"]]  # noqa: N806
+    X = frame[["text", "norms"]]
     out = frame[["doc_id", "sent_id", "text"]].reset_index(drop=True).copy()
     if len(frame) == 0:
         out["label"] = pd.Series(dtype=object)
@@ -867,8 +867,7 @@ def framing_analysis(
         logger.warning(note)
         return _unlabelled_framing(candidates, documents, n=p.uncertain_n) | _note(note)
     try:
-        model, tables = train_classifier(annotations, sentences=keys, tokens=tokens, params=p,
-                                         families=families)
+        model, tables = train_classifier(annotations, sentences=keys, tokens=tokens, params=p, families=families)
     except TooFewExamplesError as error:
         # A new corpus with annotations made for another one: the run goes on, unclassified,
         # and says why; `ldp classify --labels` trains once sentences of this corpus are labelled.
@@ -878,7 +877,8 @@ def framing_analysis(
     labelled = align_annotations(annotations, keys)
     predicted = predict_labels(model, candidates).merge(
         labelled[["doc_id", "sent_id", "label"]].rename(columns={"label": "annotated_label"}),
-        on=["doc_id", "sent_id"], how="left",
+        on=["doc_id", "sent_id"],
+        how="left",
     )
     predicted = predicted.sort_values(["doc_id", "sent_id"], kind="mergesort")
     predicted = predicted.reset_index(drop=True)
@@ -890,8 +890,7 @@ def framing_analysis(
         "framing_metrics": tables["metrics"],
         "framing_confusion": tables["confusion"],
         "framing_annotation_counts": tables["annotation_counts"],
-        "framing_uncertain": uncertain_sentences(model, candidates, annotations=annotations,
-                                                 n=p.uncertain_n),
+        "framing_uncertain": uncertain_sentences(model, candidates, annotations=annotations, n=p.uncertain_n),
     } | _note(f"classified with a model trained on {len(labelled)} labelled sentences")
 
 
@@ -900,9 +899,7 @@ def _note(text: str) -> dict[str, pd.DataFrame]:
     return {"framing_notes": pd.DataFrame({"note": [text]})}
 
 
-def _unlabelled_framing(
-    candidates: pd.DataFrame, documents: pd.DataFrame, *, n: int
-) -> dict[str, pd.DataFrame]:
+def _unlabelled_framing(candidates: pd.DataFrame, documents: pd.DataFrame, *, n: int) -> dict[str, pd.DataFrame]:
     """The framing tables when nothing is labelled: candidates, no labels, no metrics."""
     classes = sorted(FRAMING_LABELS)
     sents = candidates[["doc_id", "sent_id", "text"]].copy()
@@ -920,16 +917,13 @@ def _unlabelled_framing(
         "framing_docs": _label_shares(sents, documents, classes),
         "framing_by_doc_type": _shares_by_doc_type(sents, documents, classes),
         "framing_metrics": pd.DataFrame(columns=metric_columns),
-        "framing_confusion": pd.DataFrame(
-            columns=["model", "true", "predicted", "count", "mean", "std", "min", "max"]),
+        "framing_confusion": pd.DataFrame(columns=["model", "true", "predicted", "count", "mean", "std", "min", "max"]),
         "framing_annotation_counts": pd.DataFrame(columns=["label", "count"]),
         "framing_uncertain": sheet.reset_index(drop=True),
     }
 
 
-def _label_shares(
-    predicted: pd.DataFrame, documents: pd.DataFrame, classes: list[str]
-) -> pd.DataFrame:
+def _label_shares(predicted: pd.DataFrame, documents: pd.DataFrame, classes: list[str]) -> pd.DataFrame:
     """Per document: candidates and the share of each predicted label (null when none)."""
     docs = documents[["doc_id", "doc_type"]].sort_values("doc_id", kind="mergesort")
     docs = docs.reset_index(drop=True)
@@ -944,9 +938,7 @@ def _label_shares(
     return docs
 
 
-def _shares_by_doc_type(
-    predicted: pd.DataFrame, documents: pd.DataFrame, classes: list[str]
-) -> pd.DataFrame:
+def _shares_by_doc_type(predicted: pd.DataFrame, documents: pd.DataFrame, classes: list[str]) -> pd.DataFrame:
     """Per doc_type: documents, candidates and predicted label shares pooled over sentences."""
     doc_types = documents[["doc_id", "doc_type"]]
     joined = predicted[["doc_id", "label"]].merge(doc_types, on="doc_id", how="left")
@@ -954,12 +946,9 @@ def _shares_by_doc_type(
     for doc_type, group in doc_types.groupby("doc_type", sort=True):
         mine = joined[joined["doc_type"] == doc_type]
         labelled = mine[mine["label"].notna()]
-        row: dict[str, Any] = {"doc_type": doc_type, "n_documents": int(len(group)),
-                               "n_candidates": int(len(mine))}
+        row: dict[str, Any] = {"doc_type": doc_type, "n_documents": len(group), "n_candidates": len(mine)}
         for label in classes:
-            row[f"share_{label}"] = (
-                float((labelled["label"] == label).mean()) if len(labelled) else np.nan
-            )
+            row[f"share_{label}"] = float((labelled["label"] == label).mean()) if len(labelled) else np.nan
         rows.append(row)
     columns = ["doc_type", "n_documents", "n_candidates", *[f"share_{label}" for label in classes]]
     return pd.DataFrame(rows, columns=columns)
@@ -1003,18 +992,16 @@ def model_card(
 ) -> dict[str, Any]:
     """The model card: data file and checksum, labels and counts, CV metrics with baselines,
     parameters and seeds, package versions, the trusted types needed to load the model."""
-    packages = {name: importlib.metadata.version(name)
-                for name in ("scikit-learn", "skops", "numpy", "scipy", "pandas")}
+    packages = {
+        name: importlib.metadata.version(name) for name in ("scikit-learn", "skops", "numpy", "scipy", "pandas")
+    }
     packages["python"] = platform.python_version()
     summary = {}
     for row in metrics[metrics["metric"] == "macro_f1"].itertuples(index=False):
         summary[row.model] = {"mean": row.mean, "std": row.std, "min": row.min, "max": row.max}
     return {
         "model_file": model_file,
-        "estimator": (
-            "TF-IDF (word 1-n grams + lemma unigrams) -> "
-            "LogisticRegression(class_weight='balanced')"
-        ),
+        "estimator": ("TF-IDF (word 1-n grams + lemma unigrams) -> LogisticRegression(class_weight='balanced')"),
         "data": {"path": Path(labels_path).as_posix(), "sha256": _sha256(Path(labels_path))},
         "labels": {str(r.label): int(r.count) for r in examples_counts.itertuples(index=False)},
         "n_examples": int(examples_counts["count"].sum()),
@@ -1057,8 +1044,7 @@ def classify_command(
     sentences = pd.read_parquet(sentences_path)
     tokens = pd.read_parquet(tokens_path)
     annotations = read_annotations(Path(labels_path))
-    model, tables = train_classifier(annotations, sentences=sentences, tokens=tokens, params=p,
-                                     families=families)
+    model, tables = train_classifier(annotations, sentences=sentences, tokens=tokens, params=p, families=families)
     if p.predict_on == "candidates":
         pool = candidate_sentences(sentences, tokens, families=families)
     else:
@@ -1067,7 +1053,8 @@ def classify_command(
     labelled = align_annotations(annotations, sentences)
     predictions = predictions.merge(
         labelled[["doc_id", "sent_id", "label"]].rename(columns={"label": "annotated_label"}),
-        on=["doc_id", "sent_id"], how="left",
+        on=["doc_id", "sent_id"],
+        how="left",
     )
     paths: dict[str, Path] = {"model": save_model(model, out_dir / "model.skops")}
     outputs = {
@@ -1081,9 +1068,13 @@ def classify_command(
     uncertain = uncertain_sentences(model, pool, annotations=annotations, n=p.uncertain_n)
     paths["classify_uncertain"] = write_csv(uncertain, out_dir / "classify_uncertain.csv")
     used = [name for name, _, _ in model.named_steps["features"].transformers]
-    card = model_card(labels_path=Path(labels_path), examples_counts=tables["annotation_counts"],
-                      metrics=tables["metrics"], model_file="model.skops",
-                      params=dataclasses.replace(p, features="+".join(used)))
+    card = model_card(
+        labels_path=Path(labels_path),
+        examples_counts=tables["annotation_counts"],
+        metrics=tables["metrics"],
+        model_file="model.skops",
+        params=dataclasses.replace(p, features="+".join(used)),
+    )
     paths["model_card"] = write_json(card, out_dir / "model_card.json")
     logger.info("classifier trained on %d sentences; outputs in %s", card["n_examples"], out_dir)
     summary: dict[str, Any] = {

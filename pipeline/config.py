@@ -16,13 +16,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-__all__ = ["Config", "ConfigError", "DEFAULT_CONFIG", "config_from_dict", "config_hash", "load_config"]
+__all__ = ["DEFAULT_CONFIG", "Config", "ConfigError", "config_from_dict", "config_hash", "load_config"]
 
 DEFAULT_CONFIG = Path("configs/seed.toml")
 
 CorpusFormat = Literal[
-    "auto", "text", "html", "csv", "tsv", "json", "jsonl", "parquet", "xlsx",
-    "wxr", "feed", "pubmed", "ris", "bibtex",
+    "auto",
+    "text",
+    "html",
+    "csv",
+    "tsv",
+    "json",
+    "jsonl",
+    "parquet",
+    "xlsx",
+    "wxr",
+    "feed",
+    "pubmed",
+    "ris",
+    "bibtex",
 ]
 
 

@@ -106,9 +106,7 @@ def package_versions(names: Sequence[str] = KEY_PACKAGES) -> dict[str, str | Non
 
 def _git(args: Sequence[str], cwd: Path) -> str | None:
     try:
-        result = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=30
-        )
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout if result.returncode == 0 else None
@@ -129,8 +127,18 @@ def git_state(root: Path) -> dict[str, Any]:
 
 def _spacy_pipeline(nlp_meta: Mapping[str, Any]) -> dict[str, Any]:
     """The spaCy pipeline's name and version, whatever keys ``nlp_meta`` uses for them."""
-    name = next((nlp_meta[k] for k in ("pipeline", "model", "model_name", "name", "spacy_model") if isinstance(nlp_meta.get(k), str)), None)
-    version = next((nlp_meta[k] for k in ("model_version", "pipeline_version", "version") if isinstance(nlp_meta.get(k), str)), None)
+    name = next(
+        (
+            nlp_meta[k]
+            for k in ("pipeline", "model", "model_name", "name", "spacy_model")
+            if isinstance(nlp_meta.get(k), str)
+        ),
+        None,
+    )
+    version = next(
+        (nlp_meta[k] for k in ("model_version", "pipeline_version", "version") if isinstance(nlp_meta.get(k), str)),
+        None,
+    )
     for key in ("model", "pipeline", "meta"):  # a nested {"name": ..., "version": ...}
         nested = nlp_meta.get(key)
         if isinstance(nested, Mapping):

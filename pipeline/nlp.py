@@ -73,6 +73,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import spacy
 from spacy.attrs import (
+    DEP,
     ENT_IOB,
     ENT_TYPE,
     HEAD,
@@ -88,7 +89,6 @@ from spacy.attrs import (
     POS,
     SENT_START,
     SPACY,
-    DEP,
     TAG,
     intify_attr,
 )
@@ -195,10 +195,42 @@ TABLES: dict[str, pa.Schema] = {
 }
 """Table name -> Arrow schema of every table :func:`parse_documents` writes."""
 
-_ATTRS = [IDX, ORTH, LOWER, LEMMA, POS, TAG, DEP, HEAD, IS_STOP, IS_PUNCT, IS_ALPHA, ENT_TYPE,
-          ENT_IOB, IS_SPACE, SENT_START, SPACY]
-(_C_IDX, _C_ORTH, _C_LOWER, _C_LEMMA, _C_POS, _C_TAG, _C_DEP, _C_HEAD, _C_STOP, _C_PUNCT,
- _C_ALPHA, _C_ENT_TYPE, _C_ENT_IOB, _C_SPACE, _C_SENT_START, _C_SPACY) = range(len(_ATTRS))
+_ATTRS = [
+    IDX,
+    ORTH,
+    LOWER,
+    LEMMA,
+    POS,
+    TAG,
+    DEP,
+    HEAD,
+    IS_STOP,
+    IS_PUNCT,
+    IS_ALPHA,
+    ENT_TYPE,
+    ENT_IOB,
+    IS_SPACE,
+    SENT_START,
+    SPACY,
+]
+(
+    _C_IDX,
+    _C_ORTH,
+    _C_LOWER,
+    _C_LEMMA,
+    _C_POS,
+    _C_TAG,
+    _C_DEP,
+    _C_HEAD,
+    _C_STOP,
+    _C_PUNCT,
+    _C_ALPHA,
+    _C_ENT_TYPE,
+    _C_ENT_IOB,
+    _C_SPACE,
+    _C_SENT_START,
+    _C_SPACY,
+) = range(len(_ATTRS))
 _IOB = pa.array(["", "I", "O", "B"])
 _CHUNK_SKIP_POS = frozenset({"DET", "PRON", "PUNCT"})
 _BOUNDARIES = (
@@ -213,9 +245,7 @@ class ModelNotInstalledError(OSError):
     """The requested spaCy model package is not installed (ldp never downloads one)."""
 
 
-def load_pipeline(
-    name: str = DEFAULT_MODEL, *, disable: Sequence[str] = DEFAULT_DISABLE
-) -> Language:
+def load_pipeline(name: str = DEFAULT_MODEL, *, disable: Sequence[str] = DEFAULT_DISABLE) -> Language:
     """Load an installed spaCy pipeline package, never downloading anything.
 
     Args:
@@ -319,8 +349,7 @@ class _DocBin(DocBin):
 
     def __init__(self) -> None:
         super().__init__(store_user_data=False)
-        self._string_columns = [self.attrs.index(intify_attr(name))
-                                for name in _DOCBIN_STRING_ATTRS]
+        self._string_columns = [self.attrs.index(intify_attr(name)) for name in _DOCBIN_STRING_ATTRS]
         self._morph_column = self.attrs.index(MORPH)
 
     def add(self, doc: Doc) -> None:
@@ -360,8 +389,9 @@ class DocCache:
         keep_loaded: Number of loaded files kept in memory.
     """
 
-    def __init__(self, directory: Path, fingerprint: str, vocab: Any, *, batch_docs: int = 64,
-                 keep_loaded: int = 2) -> None:
+    def __init__(
+        self, directory: Path, fingerprint: str, vocab: Any, *, batch_docs: int = 64, keep_loaded: int = 2
+    ) -> None:
         self.directory = Path(directory) / fingerprint[:16]
         self.fingerprint = fingerprint
         self.vocab = vocab
@@ -389,12 +419,10 @@ class DocCache:
                 )
             except (OSError, ValueError, KeyError, TypeError) as error:
                 valid, keys = False, []
-                log.warning("nlp cache entry %s is unreadable (%s); it will be rebuilt",
-                            sidecar, error)
+                log.warning("nlp cache entry %s is unreadable (%s); it will be rebuilt", sidecar, error)
             if not valid:
                 if keys:
-                    log.warning("nlp cache file %s.spacy fails its checksum; it will be rebuilt",
-                                self.directory / name)
+                    log.warning("nlp cache file %s.spacy fails its checksum; it will be rebuilt", self.directory / name)
                 self._remove(name)
                 continue
             for position, key in enumerate(keys):
@@ -404,8 +432,7 @@ class DocCache:
         now = time.time()
         for data_file in self.directory.glob("*.spacy"):
             with contextlib.suppress(OSError):
-                if (not data_file.with_suffix(".json").exists()
-                        and now - data_file.stat().st_mtime > ORPHAN_SECONDS):
+                if not data_file.with_suffix(".json").exists() and now - data_file.stat().st_mtime > ORPHAN_SECONDS:
                     data_file.unlink()
 
     def _remove(self, name: str) -> None:
@@ -443,9 +470,8 @@ class DocCache:
             doc = docs[position]
             if doc.text != text:
                 raise ValueError("cached doc text differs from the document text")
-        except Exception as error:  # noqa: BLE001 - any damage means "parse again"
-            log.warning("nlp cache file %s.spacy is damaged (%s); rebuilding it",
-                        self.directory / name, error)
+        except Exception as error:
+            log.warning("nlp cache file %s.spacy is damaged (%s); rebuilding it", self.directory / name, error)
             self._remove(name)
             return None
         return doc
@@ -531,8 +557,7 @@ def _table_writers(out_dir: Path, suffix: str) -> Iterator[dict[str, _TableWrite
             writer.close()
 
 
-_NP_DEPS = ("oprd", "nsubj", "dobj", "nsubjpass", "pcomp", "pobj", "dative", "appos", "attr",
-            "ROOT")
+_NP_DEPS = ("oprd", "nsubj", "dobj", "nsubjpass", "pcomp", "pobj", "dative", "appos", "attr", "ROOT")
 
 
 def _left_edges(heads: np.ndarray) -> np.ndarray:
@@ -628,8 +653,7 @@ class _BatchRows:
             self.norm_of[lemma_hash] = norm
         return norm
 
-    def add(self, doc_id: str, doc: Doc, text: str, char_offset: int, token_offset: int,
-            sent_offset: int) -> int:
+    def add(self, doc_id: str, doc: Doc, text: str, char_offset: int, token_offset: int, sent_offset: int) -> int:
         """Add one parsed chunk; return the number of (non-whitespace) sentences in it."""
         n = len(doc)
         if n == 0:
@@ -650,12 +674,25 @@ class _BatchRows:
         keep = ~space
         if not self.doc_ids or self.doc_ids[-1] != doc_id:
             self.doc_ids.append(doc_id)
-        columns = np.column_stack([
-            sent_of, token_id + token_offset, idx + char_offset,
-            arr[:, _C_ORTH], arr[:, _C_LOWER], arr[:, _C_LEMMA], arr[:, _C_POS],
-            arr[:, _C_TAG], arr[:, _C_DEP], head, arr[:, _C_STOP], arr[:, _C_PUNCT],
-            arr[:, _C_ALPHA], arr[:, _C_ENT_TYPE], arr[:, _C_ENT_IOB],
-        ])[keep]
+        columns = np.column_stack(
+            [
+                sent_of,
+                token_id + token_offset,
+                idx + char_offset,
+                arr[:, _C_ORTH],
+                arr[:, _C_LOWER],
+                arr[:, _C_LEMMA],
+                arr[:, _C_POS],
+                arr[:, _C_TAG],
+                arr[:, _C_DEP],
+                head,
+                arr[:, _C_STOP],
+                arr[:, _C_PUNCT],
+                arr[:, _C_ALPHA],
+                arr[:, _C_ENT_TYPE],
+                arr[:, _C_ENT_IOB],
+            ]
+        )[keep]
         self.token_parts.append(columns)
         self.token_doc.append(np.full(len(columns), len(self.doc_ids) - 1, dtype=np.int64))
 
@@ -671,22 +708,37 @@ class _BatchRows:
             s_start = idx[keep][first].tolist()
             s_end = end[keep][last].tolist()
             self.sentences.extend(
-                [doc_id] * len(first), kept_sent[first].tolist(),
-                [a + char_offset for a in s_start], [b + char_offset for b in s_end],
+                [doc_id] * len(first),
+                kept_sent[first].tolist(),
+                [a + char_offset for a in s_start],
+                [b + char_offset for b in s_end],
                 [text[a:b] for a, b in zip(s_start, s_end)],
             )
         for ent in doc.ents:
-            inside = np.flatnonzero(keep[ent.start:ent.end])
+            inside = np.flatnonzero(keep[ent.start : ent.end])
             if len(inside) == 0:
                 continue
-            self.entities.extend([doc_id], [int(sent_of[ent.start + inside[0]])], [ent.text],
-                                 [ent.label_], [ent.start_char + char_offset],
-                                 [ent.end_char + char_offset])
+            self.entities.extend(
+                [doc_id],
+                [int(sent_of[ent.start + inside[0]])],
+                [ent.text],
+                [ent.label_],
+                [ent.start_char + char_offset],
+                [ent.end_char + char_offset],
+            )
         self._add_noun_chunks(doc_id, doc, arr, space, sent_of, end, char_offset)
         return int(kept.sum())
 
-    def _add_noun_chunks(self, doc_id: str, doc: Doc, arr: np.ndarray, space: np.ndarray,
-                         sent_of: np.ndarray, end: np.ndarray, char_offset: int) -> None:
+    def _add_noun_chunks(
+        self,
+        doc_id: str,
+        doc: Doc,
+        arr: np.ndarray,
+        space: np.ndarray,
+        sent_of: np.ndarray,
+        end: np.ndarray,
+        char_offset: int,
+    ) -> None:
         pos = arr[:, _C_POS]
         lead_skip = space | (arr[:, _C_STOP] == 1) | (arr[:, _C_PUNCT] == 1)
         for skip in self._skip_pos:
@@ -714,8 +766,7 @@ class _BatchRows:
         norm_of, norm = self.norm_of, self._norm
         words = []
         for a, b in rows:
-            words.append(" ".join(norm_of.get(lemma[i]) or norm(lemma[i])
-                                  for i in range(a, b) if not is_space[i]))
+            words.append(" ".join(norm_of.get(lemma[i]) or norm(lemma[i]) for i in range(a, b) if not is_space[i]))
         self.chunks.extend(
             [doc_id] * len(rows),
             sent_of[firsts].tolist(),
@@ -845,8 +896,7 @@ def parse_documents(
     for position, text in enumerate(texts):
         for start, end in split_text(text, limit) if text else [(0, 0)]:
             plan.append((position, start, end, _chunk_key(fingerprint, text[start:end])))
-    cache = (DocCache(cache_dir, fingerprint, nlp.vocab, batch_docs=batch_size)
-             if cache_dir is not None else None)
+    cache = DocCache(cache_dir, fingerprint, nlp.vocab, batch_docs=batch_size) if cache_dir is not None else None
     hit = [cache is not None and key in cache for _, _, _, key in plan]
 
     def misses() -> Iterator[tuple[str, int]]:
@@ -878,8 +928,7 @@ def parse_documents(
                     cache.add(key, doc)
             if start == 0:
                 token_offset = sent_offset = 0
-            sent_offset += rows.add(doc_ids[position], doc, chunk_text, start, token_offset,
-                                    sent_offset)
+            sent_offset += rows.add(doc_ids[position], doc, chunk_text, start, token_offset, sent_offset)
             token_offset += len(doc)
             last_chunk = step + 1 == len(plan) or plan[step + 1][0] != position
             if last_chunk:
@@ -909,8 +958,13 @@ def parse_documents(
         **table_rows,
     }
     write_json(result, out_dir / f"nlp_meta{suffix}.json")
-    log.info("parsed %d documents (%d chunks parsed, %d from cache): %d tokens",
-             result["documents"], result["parsed"], result["cached"], result["tokens"])
+    log.info(
+        "parsed %d documents (%d chunks parsed, %d from cache): %d tokens",
+        result["documents"],
+        result["parsed"],
+        result["cached"],
+        result["tokens"],
+    )
     return result
 
 
@@ -919,8 +973,9 @@ def shard_documents(documents: pd.DataFrame, n_shards: int) -> list[pd.DataFrame
 
     Contiguous ``doc_id`` ranges let :func:`combine_parts` merge the parts by streaming.
     """
-    frame = documents.sort_values("doc_id", kind="stable") if not documents[
-        "doc_id"].is_monotonic_increasing else documents
+    frame = (
+        documents.sort_values("doc_id", kind="stable") if not documents["doc_id"].is_monotonic_increasing else documents
+    )
     bounds = np.linspace(0, len(frame), n_shards + 1).round().astype(int)
     return [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
@@ -933,16 +988,16 @@ def _first_last(path: Path) -> tuple[str, str] | None:
 
 
 def _sort_keys(name: str) -> list[tuple[str, str]]:
-    keys = {"tokens": ["doc_id", "sent_id", "token_id"],
-            "sentences": ["doc_id", "sent_id"],
-            "entities": ["doc_id", "sent_id", "start_char", "end_char"],
-            "noun_chunks": ["doc_id", "sent_id", "start_char", "end_char"]}[name]
+    keys = {
+        "tokens": ["doc_id", "sent_id", "token_id"],
+        "sentences": ["doc_id", "sent_id"],
+        "entities": ["doc_id", "sent_id", "start_char", "end_char"],
+        "noun_chunks": ["doc_id", "sent_id", "start_char", "end_char"],
+    }[name]
     return [(key, "ascending") for key in keys]
 
 
-def combine_parts(
-    out_dir: Path, *, shards: Sequence[str] | None = None, keep_parts: bool = False
-) -> dict[str, Any]:
+def combine_parts(out_dir: Path, *, shards: Sequence[str] | None = None, keep_parts: bool = False) -> dict[str, Any]:
     """Merge the shards' part files in ``out_dir`` into the final sorted tables.
 
     Parts covering disjoint ``doc_id`` ranges (as from :func:`shard_documents`) are streamed
@@ -969,21 +1024,23 @@ def combine_parts(
     """
     out_dir = Path(out_dir)
     if shards is None:
-        shards = sorted(path.name[len("nlp_meta.part-"):-len(".json")]
-                        for path in out_dir.glob("nlp_meta.part-*.json"))
+        shards = sorted(
+            path.name[len("nlp_meta.part-") : -len(".json")] for path in out_dir.glob("nlp_meta.part-*.json")
+        )
     if not shards:
         raise FileNotFoundError(f"no nlp part files in {out_dir}")
     meta_files = [out_dir / f"nlp_meta.part-{shard}.json" for shard in shards]
     metas = [json.loads(path.read_text(encoding="utf-8")) for path in meta_files]
     summed = ["documents", "chunks", "parsed", "cached", "cache_files_rebuilt", *TABLES]
-    settings = [{k: v for k, v in m.items() if k not in summed and k != "n_process"}
-                for m in metas]
+    settings = [{k: v for k, v in m.items() if k not in summed and k != "n_process"} for m in metas]
     if any(s != settings[0] for s in settings):
         raise ValueError("nlp part files were made with different models or settings")
-    merged = {**settings[0], "n_process": sum(m["n_process"] for m in metas),
-              **{k: sum(m[k] for m in metas) for k in summed}}
-    part_files = {name: [out_dir / f"{name}.part-{shard}.parquet" for shard in shards]
-                  for name in TABLES}
+    merged = {
+        **settings[0],
+        "n_process": sum(m["n_process"] for m in metas),
+        **{k: sum(m[k] for m in metas) for k in summed},
+    }
+    part_files = {name: [out_dir / f"{name}.part-{shard}.parquet" for shard in shards] for name in TABLES}
     for name, schema in TABLES.items():
         ranges = [(_first_last(p), p) for p in part_files[name]]
         ranges = sorted((r for r in ranges if r[0] is not None), key=lambda r: r[0])
@@ -1002,8 +1059,9 @@ def combine_parts(
                     for table in tables:
                         docs = set(pc.unique(table["doc_id"]).to_pylist())
                         if docs & seen:
-                            raise ValueError(f"two {name} part files hold the same document "
-                                             "(stale parts of an earlier run?)")
+                            raise ValueError(
+                                f"two {name} part files hold the same document (stale parts of an earlier run?)"
+                            )
                         seen |= docs
                     writer.write(pa.concat_tables(tables).sort_by(_sort_keys(name)))
             finally:
@@ -1013,4 +1071,3 @@ def combine_parts(
         for path in meta_files + [p for paths in part_files.values() for p in paths]:
             path.unlink(missing_ok=True)
     return merged
-

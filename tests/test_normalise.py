@@ -84,8 +84,7 @@ def test_spelling_map_values_are_fixed_points() -> None:
 
 
 def test_normalise_series_keeps_nulls_index_and_name() -> None:
-    series = pd.Series(["Organization", None, "size", "Organization"], index=[3, 1, 2, 0],
-                       name="lemma", dtype="object")
+    series = pd.Series(["Organization", None, "size", "Organization"], index=[3, 1, 2, 0], name="lemma", dtype="object")
     out = normalise_series(series)
     assert out.name == "lemma" and out.dtype == object
     assert out.index.tolist() == [3, 1, 2, 0]

@@ -14,7 +14,9 @@ from pipeline.topics import topic_models
 
 
 @pytest.mark.parametrize("analysis", sorted(stages.TOKEN_COLUMNS))
-def test_the_token_columns_read_give_the_same_tables(analysis: str, seed_tables: dict, repo_root: Path, tmp_path: Path) -> None:
+def test_the_token_columns_read_give_the_same_tables(
+    analysis: str, seed_tables: dict, repo_root: Path, tmp_path: Path
+) -> None:
     config = Config()
     full = seed_tables["tokens"]
     subset = full[stages.TOKEN_COLUMNS[analysis]]
@@ -33,11 +35,14 @@ def test_the_token_columns_read_give_the_same_tables(analysis: str, seed_tables:
         pd.testing.assert_frame_equal(got[name], expected[name], check_exact=True)
 
 
-@pytest.mark.parametrize(("n", "shards", "bounds"), [
-    (10, 1, [(0, 10)]),
-    (10, 3, [(0, 4), (4, 7), (7, 10)]),
-    (2, 4, [(0, 1), (1, 2)]),
-    (0, 2, [(0, 0)]),
-])
+@pytest.mark.parametrize(
+    ("n", "shards", "bounds"),
+    [
+        (10, 1, [(0, 10)]),
+        (10, 3, [(0, 4), (4, 7), (7, 10)]),
+        (2, 4, [(0, 1), (1, 2)]),
+        (0, 2, [(0, 0)]),
+    ],
+)
 def test_shard_bounds_cover_every_row_once(n: int, shards: int, bounds: list[tuple[int, int]]) -> None:
     assert stages.shard_bounds(n, shards) == bounds

@@ -20,7 +20,7 @@ from pipeline.tables import guard_formula, write_csv, write_table
         ("@cmd", "'@cmd"),
         ("\t=1", "'\t=1"),
         ("\r=1", "'\r=1"),
-        ('=HYPERLINK("http://x","y")', "'=HYPERLINK(\"http://x\",\"y\")"),
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
         ("plain", "plain"),
         ("a=b", "a=b"),
         ("", ""),

@@ -28,8 +28,7 @@ PLANTED = [
 FAST = {"passes": 5, "iterations": 50, "coherence_topn": 5, "seed": 7}
 
 
-def make_tables(texts: dict[str, str], *, doc_type: str = "blog_post") -> tuple[pd.DataFrame,
-                                                                                pd.DataFrame]:
+def make_tables(texts: dict[str, str], *, doc_type: str = "blog_post") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Documents and tokens tables from whitespace-separated texts (a cheap, exact 'parse').
 
     ``the``/``and`` are stop determiners/conjunctions, ``.`` punctuation, words ending in ``ly``
@@ -43,14 +42,29 @@ def make_tables(texts: dict[str, str], *, doc_type: str = "blog_post") -> tuple[
         for token_id, word in enumerate(text.split()):
             start = text.index(word, pos)
             pos = start + len(word)
-            tag = ("DET" if word in ("the", "and") else "PUNCT" if word == "." else
-                   "ADV" if word.endswith("ly") else "NOUN")
-            tok_rows.append({
-                "doc_id": doc_id, "sent_id": 0, "token_id": token_id, "start_char": start,
-                "text": word, "norm": word.lower(), "pos": tag,
-                "is_stop": word in ("the", "and"), "is_punct": word == ".",
-                "is_alpha": word.isalpha(),
-            })
+            tag = (
+                "DET"
+                if word in ("the", "and")
+                else "PUNCT"
+                if word == "."
+                else "ADV"
+                if word.endswith("ly")
+                else "NOUN"
+            )
+            tok_rows.append(
+                {
+                    "doc_id": doc_id,
+                    "sent_id": 0,
+                    "token_id": token_id,
+                    "start_char": start,
+                    "text": word,
+                    "norm": word.lower(),
+                    "pos": tag,
+                    "is_stop": word in ("the", "and"),
+                    "is_punct": word == ".",
+                    "is_alpha": word.isalpha(),
+                }
+            )
     return pd.DataFrame(doc_rows), pd.DataFrame(tok_rows)
 
 
@@ -60,7 +74,7 @@ def planted_corpus(n_docs: int = 60, length: int = 20, seed: int = 0) -> dict[st
     texts = {}
     for i in range(n_docs):
         words = PLANTED[i % len(PLANTED)]
-        texts[f"syn:d:{i:03d}"] = " ".join(["the"] + rng.choices(words, k=length) + ["."])
+        texts[f"syn:d:{i:03d}"] = " ".join(["the", *rng.choices(words, k=length), "."])
     return texts
 
 
@@ -68,18 +82,19 @@ def planted_corpus(n_docs: int = 60, length: int = 20, seed: int = 0) -> dict[st
 def planted_result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     documents, tokens = make_tables(planted_corpus())
     params = {**FAST, "k_min": 2, "k_max": 6, "coherence_topn": 10}
-    return topic_models(tokens, documents, None, params=params,
-                        work_dir=tmp_path_factory.mktemp("topics"))
+    return topic_models(tokens, documents, None, params=params, work_dir=tmp_path_factory.mktemp("topics"))
 
 
 # ---------------------------------------------------------------- bag of words
 
 
 def test_bag_of_words_filters_and_orders_terms() -> None:
-    documents, tokens = make_tables({
-        "c:a:1": "the Budget and X9 quickly a ward cost .",
-        "c:a:0": "nurse the ward",
-    })
+    documents, tokens = make_tables(
+        {
+            "c:a:1": "the Budget and X9 quickly a ward cost .",
+            "c:a:0": "nurse the ward",
+        }
+    )
     units = bag_of_words_units(tokens, documents, None, stop_words=frozenset({"cost"}))
     assert units.to_dict("list") == {
         "doc_id": ["c:a:0", "c:a:1"],
@@ -106,11 +121,16 @@ def test_bag_of_words_pos_and_keep_words(pos, keep_words, expected) -> None:
 def test_collocation_replaces_the_tokens_it_spans() -> None:
     text = "quality improvement helps the ward and quality staff"
     documents, tokens = make_tables({"c:a:0": text})
-    phrases = pd.DataFrame({
-        "doc_id": ["c:a:0", "c:a:0"], "sent_id": [0, 0],
-        "phrase": ["quality improvement", "the ward"], "kind": ["collocation", "noun_chunk"],
-        "start_char": [0, 29], "end_char": [19, 37],
-    })
+    phrases = pd.DataFrame(
+        {
+            "doc_id": ["c:a:0", "c:a:0"],
+            "sent_id": [0, 0],
+            "phrase": ["quality improvement", "the ward"],
+            "kind": ["collocation", "noun_chunk"],
+            "start_char": [0, 29],
+            "end_char": [19, 37],
+        }
+    )
     units = bag_of_words_units(tokens, documents, phrases)
     assert units["terms"].tolist() == [["quality_improvement", "helps", "ward", "quality", "staff"]]
 
@@ -118,23 +138,33 @@ def test_collocation_replaces_the_tokens_it_spans() -> None:
 def test_overlapping_collocations_remove_every_token_they_span() -> None:
     text = "patient safety culture change matters"
     documents, tokens = make_tables({"c:a:0": text})
-    phrases = pd.DataFrame({
-        "doc_id": ["c:a:0", "c:a:0"], "sent_id": [0, 0], "kind": ["collocation"] * 2,
-        "phrase": ["patient safety culture change", "safety culture"],
-        "start_char": [0, 8], "end_char": [29, 22],
-    })
+    phrases = pd.DataFrame(
+        {
+            "doc_id": ["c:a:0", "c:a:0"],
+            "sent_id": [0, 0],
+            "kind": ["collocation"] * 2,
+            "phrase": ["patient safety culture change", "safety culture"],
+            "start_char": [0, 8],
+            "end_char": [29, 22],
+        }
+    )
     units = bag_of_words_units(tokens, documents, phrases)
-    assert units["terms"].tolist() == [["patient_safety_culture_change", "safety_culture",
-                                        "matters"]]
+    assert units["terms"].tolist() == [["patient_safety_culture_change", "safety_culture", "matters"]]
 
 
 def test_paragraph_units_follow_blank_lines() -> None:
     text = "budget cost\n\nnurse ward ward\n \nthe .\n\ncoach"
     documents, tokens = make_tables({"c:a:0": text, "c:b:0": "vision trust"})
-    phrases = pd.DataFrame({
-        "doc_id": ["c:a:0"], "sent_id": [1], "phrase": ["nurse ward"], "kind": ["collocation"],
-        "start_char": [13], "end_char": [23],
-    })
+    phrases = pd.DataFrame(
+        {
+            "doc_id": ["c:a:0"],
+            "sent_id": [1],
+            "phrase": ["nurse ward"],
+            "kind": ["collocation"],
+            "start_char": [13],
+            "end_char": [23],
+        }
+    )
     units = bag_of_words_units(tokens, documents, phrases, unit="paragraph")
     assert units.to_dict("list") == {
         "doc_id": ["c:a:0", "c:a:0", "c:a:0", "c:a:0", "c:b:0"],
@@ -176,15 +206,16 @@ def test_k_range(n_units, n_terms, k_min, k_max, expected) -> None:
 @pytest.mark.parametrize(
     ("ks", "c_v", "k", "reason"),
     [
-        ([2, 3, 4], [0.4, 0.6, 0.5], 3,
-         "k=3 has the highest LDA c_v (0.6000) of k=2..4; next best k=4 (c_v 0.5000)"),
-        ([2, 3, 4], [0.5, 0.5000000001, 0.2], 2,
-         "k=2 has the highest LDA c_v (0.5000) of k=2..4; next best k=3 (c_v 0.5000); "
-         "tied values resolved to the smaller k"),
-        ([2, 3], [float("nan"), 0.1], 3,
-         "k=3 has the highest LDA c_v (0.1000) of k=2..3; c_v undefined for k=2"),
-        ([3, 2], [float("nan"), float("nan")], 2,
-         "c_v undefined for every k; the smallest k=2 is reported"),
+        ([2, 3, 4], [0.4, 0.6, 0.5], 3, "k=3 has the highest LDA c_v (0.6000) of k=2..4; next best k=4 (c_v 0.5000)"),
+        (
+            [2, 3, 4],
+            [0.5, 0.5000000001, 0.2],
+            2,
+            "k=2 has the highest LDA c_v (0.5000) of k=2..4; next best k=3 (c_v 0.5000); "
+            "tied values resolved to the smaller k",
+        ),
+        ([2, 3], [float("nan"), 0.1], 3, "k=3 has the highest LDA c_v (0.1000) of k=2..3; c_v undefined for k=2"),
+        ([3, 2], [float("nan"), float("nan")], 2, "c_v undefined for every k; the smallest k=2 is reported"),
     ],
 )
 def test_choose_k(ks, c_v, k, reason) -> None:
@@ -193,7 +224,9 @@ def test_choose_k(ks, c_v, k, reason) -> None:
 
 def test_document_topic_weights_are_token_weighted_means() -> None:
     weights = document_topic_weights(
-        ["b", "a", "b"], np.array([[1.0, 0.0], [0.25, 0.75], [0.0, 1.0]]), np.array([3, 2, 1]),
+        ["b", "a", "b"],
+        np.array([[1.0, 0.0], [0.25, 0.75], [0.0, 1.0]]),
+        np.array([3, 2, 1]),
     )
     assert weights.index.tolist() == ["a", "b"]
     assert weights.to_numpy().tolist() == [[0.25, 0.75], [0.75, 0.25]]
@@ -249,8 +282,8 @@ def test_small_corpus_note(planted_result) -> None:
     assert info["units"] == "60" and info["vocabulary_size"] == "24" and info["k_range"] == "2..6"
     assert info["reason"].startswith("k=3 has the highest LDA c_v")
     assert info["reason"].endswith(
-        f"; NMF is reported at the same k for comparison (its own highest c_v is at "
-        f"k={info['nmf_best_k']})")
+        f"; NMF is reported at the same k for comparison (its own highest c_v is at k={info['nmf_best_k']})"
+    )
 
 
 def test_repeated_runs_give_identical_tables(tmp_path: Path) -> None:
@@ -258,8 +291,9 @@ def test_repeated_runs_give_identical_tables(tmp_path: Path) -> None:
     params = {**FAST, "k_min": 2, "k_max": 4, "alpha": "auto"}
     first = topic_models(tokens, documents, None, params=params, work_dir=tmp_path / "a")
     # Row order of the inputs must not matter either.
-    second = topic_models(tokens.sample(frac=1.0, random_state=1), documents[::-1], None,
-                          params=params, work_dir=tmp_path / "b")
+    second = topic_models(
+        tokens.sample(frac=1.0, random_state=1), documents[::-1], None, params=params, work_dir=tmp_path / "b"
+    )
     assert first.keys() == second.keys()
     for name in first:
         pd.testing.assert_frame_equal(first[name], second[name], check_exact=True)
@@ -269,11 +303,9 @@ def test_paragraph_units_aggregate_to_documents(tmp_path: Path) -> None:
     base = planted_corpus(n_docs=24, seed=5)
     # Pair documents so each has two paragraphs from different planted topics.
     keys = sorted(base)
-    texts = {f"syn:p:{i:03d}": base[keys[2 * i]] + "\n\n" + base[keys[2 * i + 1]]
-             for i in range(12)}
+    texts = {f"syn:p:{i:03d}": base[keys[2 * i]] + "\n\n" + base[keys[2 * i + 1]] for i in range(12)}
     documents, tokens = make_tables(texts)
-    result = topic_models(tokens, documents, None, params={**FAST, "unit": "paragraph"},
-                          work_dir=tmp_path)
+    result = topic_models(tokens, documents, None, params={**FAST, "unit": "paragraph"}, work_dir=tmp_path)
     info = result["topic_model_info"].set_index("key")["value"]
     assert (info["unit"], info["units"], info["documents_with_terms"]) == ("paragraph", "24", "12")
     doc_topics = result["doc_topics"]
@@ -282,18 +314,25 @@ def test_paragraph_units_aggregate_to_documents(tmp_path: Path) -> None:
 
 
 def test_too_small_corpus_gives_empty_tables_with_a_note(tmp_path: Path) -> None:
-    documents, tokens = make_tables({"c:a:0": "budget cost", "c:a:1": "budget nurse",
-                                     "c:a:2": "the ."})
+    documents, tokens = make_tables({"c:a:0": "budget cost", "c:a:1": "budget nurse", "c:a:2": "the ."})
     result = topic_models(tokens, documents, None, params={"no_above": 1.0}, work_dir=tmp_path)
     assert sorted(result) == sorted(TABLE_COLUMNS)
     for name in TABLE_COLUMNS:
         if name != "topic_model_info":
             assert result[name].empty and result[name].columns.tolist() == TABLE_COLUMNS[name]
     assert result["coherence_by_k"].dtypes.astype(str).tolist() == [
-        "object", "int64", "float64", "float64", "float64", "bool"]
+        "object",
+        "int64",
+        "float64",
+        "float64",
+        "float64",
+        "bool",
+    ]
     info = result["topic_model_info"].set_index("key")["value"]
-    assert info["note"] == ("too small for topic models: 2 units with terms and a vocabulary of 1 "
-                            "after filtering (need >= 4 units and >= 2 terms)")
+    assert info["note"] == (
+        "too small for topic models: 2 units with terms and a vocabulary of 1 "
+        "after filtering (need >= 4 units and >= 2 terms)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -320,8 +359,14 @@ def test_bad_params_raise(tmp_path: Path, params, message) -> None:
 def test_normalise_stop_extra_and_keep_reach_the_vocabulary(tmp_path: Path) -> None:
     texts = {k: v.replace(" .", " and .") for k, v in planted_corpus(n_docs=12).items()}
     documents, tokens = make_tables(texts)
-    params = {**FAST, "k_max": 2, "include_nmf": False, "pos": (), "no_above": 1.0,
-              "normalise": {"stop_extra": ["budget", "ward"], "stop_keep": ["and"]}}
+    params = {
+        **FAST,
+        "k_max": 2,
+        "include_nmf": False,
+        "pos": (),
+        "no_above": 1.0,
+        "normalise": {"stop_extra": ["budget", "ward"], "stop_keep": ["and"]},
+    }
     result = topic_models(tokens, documents, None, params=params, work_dir=tmp_path)
     vocab = set((tmp_path / "dictionary.txt").read_text().split())
     assert {"budget", "ward", "the"}.isdisjoint(vocab) and {"and", "cost", "nurse"} <= vocab
@@ -332,8 +377,7 @@ def test_normalise_stop_extra_and_keep_reach_the_vocabulary(tmp_path: Path) -> N
 def test_near_duplicates_are_left_out(tmp_path: Path) -> None:
     documents, tokens = make_tables(planted_corpus(n_docs=12))
     documents["dup_of"] = [None] * 10 + ["syn:d:000", "syn:d:001"]
-    result = topic_models(tokens, documents, None,
-                          params={**FAST, "k_max": 2, "include_nmf": False}, work_dir=tmp_path)
+    result = topic_models(tokens, documents, None, params={**FAST, "k_max": 2, "include_nmf": False}, work_dir=tmp_path)
     assert sorted(result["doc_topics"]["doc_id"].unique()) == sorted(documents["doc_id"][:10])
     info = result["topic_model_info"].set_index("key")["value"]
     assert (info["duplicates_left_out"], info["units"]) == ("2", "10")
@@ -341,8 +385,7 @@ def test_near_duplicates_are_left_out(tmp_path: Path) -> None:
 
 def test_training_reads_the_serialised_corpus(tmp_path: Path) -> None:
     documents, tokens = make_tables(planted_corpus(n_docs=12))
-    topic_models(tokens, documents, None, params={**FAST, "k_max": 2, "include_nmf": False},
-                 work_dir=tmp_path)
+    topic_models(tokens, documents, None, params={**FAST, "k_max": 2, "include_nmf": False}, work_dir=tmp_path)
     assert (tmp_path / "bow.mm").stat().st_size > 0
     lines = (tmp_path / "dictionary.txt").read_text().splitlines()
     assert lines[0] == "12" and len(lines) == 1 + 24  # number of units, then one line per term
@@ -353,8 +396,9 @@ def test_seed_corpus_runs(request: pytest.FixtureRequest, tmp_path: Path) -> Non
         seed = request.getfixturevalue("seed_tables")
     except pytest.FixtureLookupError:
         pytest.skip("the seed_tables fixture (tests/conftest.py) is not available")
-    result = topic_models(seed["tokens"], seed["documents"], seed["phrases"],
-                          params={**FAST, "k_max": 4}, work_dir=tmp_path)
+    result = topic_models(
+        seed["tokens"], seed["documents"], seed["phrases"], params={**FAST, "k_max": 4}, work_dir=tmp_path
+    )
     info = result["topic_model_info"].set_index("key")["value"]
     assert "indicative only" in info["note"]
     chosen = int(info["chosen_k"])

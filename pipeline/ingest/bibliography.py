@@ -187,9 +187,7 @@ def read_ris(path: Path, *, source: str) -> Iterator[Record | Rejected]:
         number += 1
         if not has_ty:
             first = next(line for line in lines if line.strip())
-            yield Rejected(
-                source, number, "malformed_entry", f"lines outside a TY record: {first[:80]!r}"
-            )
+            yield Rejected(source, number, "malformed_entry", f"lines outside a TY record: {first[:80]!r}")
             continue
         try:
             parsed = RisParser().parse_lines(iter([*lines, "ER  - "]))
@@ -225,9 +223,7 @@ def _ris_record(entry: dict[str, Any], number: int, source: str) -> Record | Rej
             authors.append(name)
     venues = (_clean(entry.get(field)) for field in _RIS_VENUE_FIELDS)
     venue = next((v for v in venues if v), None)
-    date, year = _date(
-        _clean(entry.get(field)) for field in ("date", "year", "publication_year")
-    )
+    date, year = _date(_clean(entry.get(field)) for field in ("date", "year", "publication_year"))
     if entry.get("type_of_reference"):
         meta["type"] = _clean(entry["type_of_reference"])
     if doi:
@@ -318,9 +314,7 @@ def _bib_customise(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _bib_parser() -> BibTexParser:
-    parser = BibTexParser(
-        common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True
-    )
+    parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
     parser.customization = _bib_customise
     return parser
 

@@ -16,6 +16,7 @@ A record whose text has no letter or digit (only punctuation or symbols) is quar
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import email.utils
 import gzip
 import json
@@ -27,8 +28,6 @@ import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date as Date
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +66,7 @@ EXTENSION_FORMATS = {
 #: Formats ``read_corpus(fmt=...)`` accepts besides "auto".
 FORMATS = frozenset(EXTENSION_FORMATS.values()) - {"xml"} | {"wxr", "pubmed"}
 _BINARY_FORMATS = frozenset({"parquet", "xlsx"})
-_XML_ROOT = re.compile(
-    rb"<(?![?!])([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)([^>]*)>", flags=re.DOTALL
-)
+_XML_ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)([^>]*)>", flags=re.DOTALL)
 _WXR_NAMESPACE = re.compile(rb"xmlns:wp\s*=\s*[\"'][^\"']*/export/", flags=re.IGNORECASE)
 
 
@@ -92,9 +89,11 @@ class IngestResult:
 # Dates
 
 
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
-    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
-} | {"sept": 9}
+_MONTHS = (
+    {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+    | {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+    | {"sept": 9}
+)
 _ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
                   r"\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?")  # fmt: skip
 _YMD_SLASH = re.compile(
@@ -102,9 +101,7 @@ _YMD_SLASH = re.compile(
 )
 _DMY_SLASH = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+)?"
-_TIME_TAIL = (
-    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}|\s*[+-]\d{4})?)?"
-)
+_TIME_TAIL = r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}|\s*[+-]\d{4})?)?"
 _D_MONTH_Y = re.compile(
     _WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{4})" + _TIME_TAIL, flags=re.IGNORECASE
 )
@@ -126,7 +123,7 @@ def _iso(year: int, month: int | None = None, day: int | None = None) -> str | N
     if day is None:
         return f"{year:04d}-{month:02d}"
     try:
-        return Date(year, month, day).isoformat()
+        return dt.date(year, month, day).isoformat()
     except ValueError:
         return None
 
@@ -148,7 +145,7 @@ def normalise_date(value: object) -> str | None:
     """
     if value is None:
         return None
-    if isinstance(value, datetime | Date):
+    if isinstance(value, dt.datetime | dt.date):
         return _iso(value.year, value.month, value.day)
     if isinstance(value, bool):
         return None
@@ -312,7 +309,12 @@ class _FileResult:
 
 
 def _read_file(
-    path: Path, *, source: str, fmt: str, mapping: Mapping[str, str] | None, max_file_bytes: int,
+    path: Path,
+    *,
+    source: str,
+    fmt: str,
+    mapping: Mapping[str, str] | None,
+    max_file_bytes: int,
     follow_symlink: bool = False,
 ) -> _FileResult:
     def whole(reason: str, detail: str, fmt_: str = fmt) -> _FileResult:
@@ -341,15 +343,13 @@ def _read_file(
     try:
         if fmt in ("text", "markdown"):
             page = folder.read_page(data, source=source)
-            return _FileResult(
-                source, fmt, list(page.items), page.boilerplate_lines, page.duplicate_paragraphs
-            )
+            return _FileResult(source, fmt, list(page.items), page.boilerplate_lines, page.duplicate_paragraphs)
         items = list(_READERS[fmt](data, source=source, name=path.name, mapping=mapping))
     except UndecodableError as exc:
         return whole("undecodable", str(exc))
     except tabular.MappingError:
         raise
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the corpus
+    except Exception as exc:
         logger.warning("reader for %s failed: %r", source, exc)
         return whole("reader_error", f"{type(exc).__name__}: {exc}")
     return _FileResult(source, fmt, items)
@@ -457,8 +457,9 @@ def read_corpus(
 
     # A file named as the corpus is read even through a symlink; links inside a folder are not.
     results = [
-        _read_file(p, source=src, fmt=fmt, mapping=mapping, max_file_bytes=max_file_bytes,
-                   follow_symlink=not root.is_dir())
+        _read_file(
+            p, source=src, fmt=fmt, mapping=mapping, max_file_bytes=max_file_bytes, follow_symlink=not root.is_dir()
+        )
         for p, src in files
     ]
     return _build(results, corpus=label, max_doc_chars=max_doc_chars)
@@ -493,9 +494,7 @@ def _build(results: list[_FileResult], *, corpus: str, max_doc_chars: int | None
                 continue
             text = normalise_text(item.text) if item.text is not None else ""
             if not text:
-                rejected.append(
-                    Rejected(result.source, item.position + 1, "no_text", "no text after normalisation")
-                )
+                rejected.append(Rejected(result.source, item.position + 1, "no_text", "no text after normalisation"))
                 counts["quarantined"] += 1
                 continue
             if max_doc_chars is not None and len(text) > max_doc_chars:
@@ -505,9 +504,7 @@ def _build(results: list[_FileResult], *, corpus: str, max_doc_chars: int | None
                 continue
             near_key = _near_duplicate_key(text, alnum_only)
             if not near_key:  # only punctuation, symbols or marks: nothing to analyse
-                rejected.append(
-                    Rejected(result.source, item.position + 1, "no_text", "no letters or digits")
-                )
+                rejected.append(Rejected(result.source, item.position + 1, "no_text", "no letters or digits"))
                 counts["quarantined"] += 1
                 continue
             key = str(item.key).strip() if item.key is not None else ""
@@ -616,9 +613,7 @@ def _documents_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _quarantine_frame(rejected: list[Rejected]) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        [(r.source, r.record, r.reason, r.detail) for r in rejected], columns=list(QUARANTINE_COLUMNS)
-    )
+    frame = pd.DataFrame([(r.source, r.record, r.reason, r.detail) for r in rejected], columns=list(QUARANTINE_COLUMNS))
     frame = frame.astype({"source": "string", "record": "Int64", "reason": "string", "detail": "string"})
     frame["_order"] = frame["record"].fillna(0)
     frame = frame.sort_values(["source", "_order", "reason", "detail"], kind="mergesort")

@@ -46,9 +46,7 @@ def _detail_text(value: str | None, detail: Any) -> str:
         return ""
     kind = (detail or {}).get("type", "text/html") if isinstance(detail, dict) else "text/html"
     if kind in _PLAIN_TYPES:
-        return "\n\n".join(
-            " ".join(part.split()) for part in re.split(r"\n\s*\n", value) if part.strip()
-        )
+        return "\n\n".join(" ".join(part.split()) for part in re.split(r"\n\s*\n", value) if part.strip())
     return html_fragment_text(value)
 
 

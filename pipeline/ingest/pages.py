@@ -345,14 +345,10 @@ _LINK_SUFFIX = re.compile(
 )
 _BARE_NUMBER = re.compile(r"\d[\d,.]*\s*[km]?", re.IGNORECASE)
 _BULLET = re.compile(r"(?:[-*•·▪‣◦–—]|\(?\d{1,3}[.)]|\(?[a-z]\)|[a-z]\.)\s+\S")
-_TRUNCATED_END = re.compile(
-    r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]|\(\s*(?:\.\.\.|…)\s*\))[\"'”’)\]]*$"
-)
+_TRUNCATED_END = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]|\(\s*(?:\.\.\.|…)\s*\))[\"'”’)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
 _COMMENT_HEADER = re.compile(r"#\s?(?P<number>\d{1,12})\s+(?P<name>\S.{0,100})")
-_SAYS = re.compile(
-    r"(?P<name>[A-Z][^\s:]*(?:\s+[^\s:]+){0,5}|[\w.\-]{2,30})\s+(?:says|said|wrote)\s*:"
-)
+_SAYS = re.compile(r"(?P<name>[A-Z][^\s:]*(?:\s+[^\s:]+){0,5}|[\w.\-]{2,30})\s+(?:says|said|wrote)\s*:")
 _BYLINE = re.compile(
     r"(?P<prefix>by|posted by|post by|written by|submitted by|author\s*:)\s+"
     r"(?P<name>[^\d,;:»•·|]{2,80}?)"
@@ -376,9 +372,15 @@ _TAXONOMY = re.compile(
     re.IGNORECASE,
 )
 _TAXONOMY_KEYS = {
-    "categories": "categories", "category": "categories", "filed under": "categories",
-    "posted in": "categories", "tags": "tags", "tagged": "tags", "tagged with": "tags",
-    "topics": "tags", "keywords": "keywords",
+    "categories": "categories",
+    "category": "categories",
+    "filed under": "categories",
+    "posted in": "categories",
+    "tags": "tags",
+    "tagged": "tags",
+    "tagged with": "tags",
+    "topics": "tags",
+    "keywords": "keywords",
 }
 _UNIT = r"(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)"
 _RELATIVE = re.compile(
@@ -433,9 +435,7 @@ _DATE_PREFIX = (
     r"(?:(?:posted|published|updated|submitted|created|date)(?:\s+on)?\s*:?\s*)?"
 )
 _READING_TIME = r"(?:\s*[·•|]\s*\d{1,3}\s*min(?:ute)?s?\s+read)?"
-_TIME = (
-    r"(?:\s*(?:,|-|–|at|\|)?\s*\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:am|pm)?(?:\s*[A-Z]{2,4})?)?"
-)
+_TIME = r"(?:\s*(?:,|-|–|at|\|)?\s*\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:am|pm)?(?:\s*[A-Z]{2,4})?)?"
 _DATE_FORMS = tuple(
     re.compile(_DATE_PREFIX + _WEEKDAY + form + _TIME + r"\.?" + _READING_TIME, re.IGNORECASE)
     for form in (
@@ -594,8 +594,7 @@ def _is_author_list(text: str) -> bool:
     names = [name for name in re.split(r"\s*(?:[,;&]|\band\b)\s*", text) if name]
     return bool(names) and all(
         1 <= len(name.split()) <= 4
-        and all(word[:1].isupper() and word.replace(".", "").replace("-", "").isalpha()
-                for word in name.split())
+        and all(word[:1].isupper() and word.replace(".", "").replace("-", "").isalpha() for word in name.split())
         for name in names
     )
 
@@ -662,9 +661,7 @@ class _Reader:
         raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         stripped = [" ".join(line.split()) for line in raw]
         furniture = [_classify_furniture(line) if line else None for line in stripped]
-        counters = {
-            i for i, found in enumerate(furniture) if found and found.kind in _COUNTER_KINDS
-        }
+        counters = {i for i, found in enumerate(furniture) if found and found.kind in _COUNTER_KINDS}
         seen: set[str] = set()
         block = 0
         for i, line in enumerate(stripped):
@@ -697,9 +694,7 @@ class _Reader:
                     continue
                 seen.add(key)
             self.lines.append(_Line(i, line, block, block))
-        if self.lines and not any(
-            not line for line in stripped[self.lines[0].index : self.lines[-1].index]
-        ):
+        if self.lines and not any(not line for line in stripped[self.lines[0].index : self.lines[-1].index]):
             # No blank line between the first and last content lines: every line a paragraph.
             for number, line in enumerate(self.lines):
                 line.block = number
@@ -722,9 +717,7 @@ class _Reader:
 
     def section_before(self, index: int) -> str | None:
         """The nearest dropped section label above line ``index``."""
-        labels = [
-            text for i, kind, text in self._lines_dropped if i < index and kind in _SECTION_KINDS
-        ]
+        labels = [text for i, kind, text in self._lines_dropped if i < index and kind in _SECTION_KINDS]
         return labels[-1] if labels else None
 
     def first_kind(self, kind: str) -> int | None:
@@ -749,12 +742,7 @@ class _Reader:
 
 
 def _is_comment_start(text: str) -> bool:
-    return bool(
-        _COMMENT_HEADER.fullmatch(text)
-        or _is_relative(text)
-        or _SAYS.fullmatch(text)
-        or _name_stamp(text)
-    )
+    return bool(_COMMENT_HEADER.fullmatch(text) or _is_relative(text) or _SAYS.fullmatch(text) or _name_stamp(text))
 
 
 def _record_id(text: str) -> tuple[str, str] | None:
@@ -784,11 +772,7 @@ def _is_paper_head(lines: Sequence[_Line], position: int) -> bool:
         and not _is_author_list(title.text)
         and _is_author_list(authors.text)
         and _byline(authors.text) is None
-        and all(
-            len(name.split()) >= 2
-            for name in re.split(r"\s*(?:[,;&]|\band\b)\s*", authors.text)
-            if name
-        )
+        and all(len(name.split()) >= 2 for name in re.split(r"\s*(?:[,;&]|\band\b)\s*", authors.text) if name)
         and bool(_venue(after.text) or _record_id(after.text))
     )
 
@@ -811,13 +795,8 @@ def _count_citation_units(lines: Sequence[_Line]) -> int:
     count = 0
     for position, (previous, line) in enumerate(zip(lines, lines[1:], strict=False)):
         citation = _venue(line.text)
-        if (
-            citation
-            and _is_paper_title(previous.text)
-            and (citation[0] is not None or _words(previous.text) >= 3)
-        ):
-            count += 1
-        elif _is_paper_head(lines, position):
+        titled = citation and _is_paper_title(previous.text) and (citation[0] is not None or _words(previous.text) >= 3)
+        if titled or _is_paper_head(lines, position):
             count += 1
     return count
 
@@ -849,9 +828,7 @@ def _has_article_body(units: Sequence[Sequence[_Line]]) -> bool:
         if all(_is_prose(line.text) for line in unit) and not _is_truncated(unit[-1].text):
             paragraphs += 1
             words += sum(_words(line.text) for line in unit)
-            if words >= _ARTICLE_WORDS and (
-                paragraphs >= _ARTICLE_PARAGRAPHS or words >= 2 * _ARTICLE_WORDS
-            ):
+            if words >= _ARTICLE_WORDS and (paragraphs >= _ARTICLE_PARAGRAPHS or words >= 2 * _ARTICLE_WORDS):
                 return True
         else:
             paragraphs = words = 0
@@ -900,15 +877,11 @@ def _web_page(reader: _Reader, lines: Sequence[_Line]) -> PageRecord:
     title = None
     meta: dict[str, str] = {}
     first_prose = next((k for k, line in enumerate(lines) if _is_prose(line.text)), 0)
-    if 1 <= first_prose <= _MAX_LEAD_HEADINGS and all(
-        _is_heading(line.text) for line in lines[:first_prose]
-    ):
+    if 1 <= first_prose <= _MAX_LEAD_HEADINGS and all(_is_heading(line.text) for line in lines[:first_prose]):
         # Heading lines over the first prose: the nearest is the title, those above it
         # (site name, menu entries, breadcrumbs) the page's own heading.
         if first_prose > 1:
-            meta["page_heading"] = " / ".join(
-                reader.strip_link_suffix(line).text for line in lines[: first_prose - 1]
-            )
+            meta["page_heading"] = " / ".join(reader.strip_link_suffix(line).text for line in lines[: first_prose - 1])
         title = reader.strip_link_suffix(lines[first_prose - 1]).text
         lines = lines[first_prose:]
     text = _join(lines)
@@ -967,9 +940,7 @@ def _teasers(reader: _Reader) -> list[PageRecord]:
             elif byline and "author" not in pending:
                 pending["author"] = byline.name
                 pending["byline"] = line.text
-            elif _is_heading(line.text) and "title" not in pending and line is not unit[-1]:
-                pending["title"] = reader.strip_link_suffix(line).text
-            elif (
+            elif (_is_heading(line.text) and "title" not in pending and line is not unit[-1]) or (
                 _is_heading(line.text)
                 and "title" not in pending
                 and len(unit) == 1
@@ -1000,9 +971,7 @@ def _teasers(reader: _Reader) -> list[PageRecord]:
 
 def _is_meta_line(text: str) -> bool:
     """A date, relative stamp or by-line."""
-    return bool(
-        parse_date_line(text) or _is_relative(text) or _byline(text) or _name_stamp(text)
-    )
+    return bool(parse_date_line(text) or _is_relative(text) or _byline(text) or _name_stamp(text))
 
 
 def _teaser(body: Sequence[_Line], pending: Mapping[str, str]) -> PageRecord:
@@ -1062,12 +1031,7 @@ def _abstracts(reader: _Reader) -> list[PageRecord]:
             if _JOURNAL_CITATION.fullmatch(line.text):
                 # Volume, issue and pages are kept with the line as written.
                 current.meta["citation"] = line.text
-        elif (
-            record_id
-            and current is not None
-            and not current.body
-            and record_id[0] not in current.meta
-        ):
+        elif record_id and current is not None and not current.body and record_id[0] not in current.meta:
             current.meta[record_id[0]] = record_id[1]
             reader.drop_label(line, line.text[: line.text.find(record_id[1])].strip())
         elif paper_head:
@@ -1150,9 +1114,7 @@ def _post(reader: _Reader) -> list[PageRecord]:
     post_byline = any(_byline(line.text) for line in lines if line.index < first_prose)
     # A bare stamp ("13 hours ago") opens the thread only under a comment label or prompt:
     # elsewhere it dates a headline in a sidebar.
-    signal = min(
-        (i for i, kind in reader.kinds if kind in ("comments", "prompt")), default=last_index + 1
-    )
+    signal = min((i for i, kind in reader.kinds if kind in ("comments", "prompt")), default=last_index + 1)
     starts = [
         position
         for position, line in enumerate(lines)
@@ -1187,10 +1149,7 @@ def _post(reader: _Reader) -> list[PageRecord]:
             for i, kind in reader.kinds
             if kind == "comments"
             and i > first_prose
-            and any(
-                _is_thread_start(line.text)
-                for line in [line for line in lines if line.index > i][:_LABEL_REACH]
-            )
+            and any(_is_thread_start(line.text) for line in [line for line in lines if line.index > i][:_LABEL_REACH])
         ),
         None,
     )
@@ -1201,11 +1160,7 @@ def _post(reader: _Reader) -> list[PageRecord]:
     # A section label ("Related articles", "Most read") under the post's text closes it; what
     # follows, up to the thread, is kept apart as a web page.
     section_label = next(
-        (
-            i
-            for i, kind in reader.kinds
-            if kind == "section" and first_prose < i < thread and about is None
-        ),
+        (i for i, kind in reader.kinds if kind == "section" and first_prose < i < thread and about is None),
         None,
     )
     body_stop = about if about is not None else thread
@@ -1220,9 +1175,7 @@ def _post(reader: _Reader) -> list[PageRecord]:
         aside = [line for line in lines if section_label < line.index < thread]
     if about is not None:
         bio_lines = [line for line in lines if about < line.index < thread]
-        bio_stop = next(
-            (i for i, kind in reader.kinds if i > about and kind in _SECTION_KINDS), thread
-        )
+        bio_stop = next((i for i, kind in reader.kinds if i > about and kind in _SECTION_KINDS), thread)
         aside = [line for line in bio_lines if line.index > bio_stop]
         bio_lines = [line for line in bio_lines if line.index < bio_stop]
         if bio_lines and _is_name(bio_lines[0].text):
@@ -1250,17 +1203,14 @@ def _post(reader: _Reader) -> list[PageRecord]:
     ]
     if aside:
         section = reader.section_before(aside[0].index)
-        records.append(
-            PageRecord("web_page", _join(aside), meta={"section": section} if section else {})
-        )
+        records.append(PageRecord("web_page", _join(aside), meta={"section": section} if section else {}))
     comments: list[PageRecord] = []
     headlines: list[_Line] = []
     for group in _comment_groups([line for line in lines if line.index >= thread]):
         comment = _comment(group)
         by_byline = _byline(comment.meta.get("byline", "")) is not None
         sentence = any(
-            _is_prose(line.text) and not _is_meta_line(line.text) and not _is_truncated(line.text)
-            for line in group
+            _is_prose(line.text) and not _is_meta_line(line.text) and not _is_truncated(line.text) for line in group
         )
         if (comment.author is None or by_byline) and not sentence:
             # Dated or signed headlines in a sidebar ("November 19, 2019" or "by Ann Lee" over
@@ -1270,11 +1220,7 @@ def _post(reader: _Reader) -> list[PageRecord]:
             comments.append(comment)
     if headlines:
         section = reader.section_before(headlines[0].index)
-        records.append(
-            PageRecord(
-                "web_page", _join(headlines), meta={"section": section} if section else {}
-            )
-        )
+        records.append(PageRecord("web_page", _join(headlines), meta={"section": section} if section else {}))
     records.extend(comments)
     return records
 
@@ -1398,18 +1344,20 @@ def _comment_groups(lines: Sequence[_Line]) -> list[list[_Line]]:
         named = _is_author_start(line.text)
         is_stamp = not named or _name_stamp(line.text) is not None
         is_start = named or _is_thread_start(line.text)
-        if not groups or (
-            is_start and (has_body or (named and has_header) or (is_stamp and has_stamp))
-        ):
+        if not groups or (is_start and (has_body or (named and has_header) or (is_stamp and has_stamp))):
             moved: list[_Line] = []
             previous = groups[-1][-1] if groups else None
-            if previous is not None and previous.run == line.run and (
-                _is_name(previous.text)
-                or (
-                    named
-                    and _COMMENT_HEADER.fullmatch(line.text) is None
-                    and _is_heading(previous.text)
-                    and not _is_thread_start(previous.text)
+            if (
+                previous is not None
+                and previous.run == line.run
+                and (
+                    _is_name(previous.text)
+                    or (
+                        named
+                        and _COMMENT_HEADER.fullmatch(line.text) is None
+                        and _is_heading(previous.text)
+                        and not _is_thread_start(previous.text)
+                    )
                 )
             ):
                 # A name over a stamp, or a reply's title ("Re: ...") over its by-line.
@@ -1430,12 +1378,7 @@ def _comment_groups(lines: Sequence[_Line]) -> list[list[_Line]]:
 
 def _is_author_start(text: str) -> bool:
     """A comment start line that names the author."""
-    return bool(
-        _COMMENT_HEADER.fullmatch(text)
-        or _SAYS.fullmatch(text)
-        or _name_stamp(text)
-        or _byline(text)
-    )
+    return bool(_COMMENT_HEADER.fullmatch(text) or _SAYS.fullmatch(text) or _name_stamp(text) or _byline(text))
 
 
 def _is_thread_start(text: str) -> bool:
@@ -1527,12 +1470,7 @@ def _comment(lines: Sequence[_Line]) -> PageRecord:
             break
         position += 1
     rest = lines[position:]
-    if (
-        title is None
-        and len(rest) > 1
-        and _is_heading(rest[0].text)
-        and rest[1].block != rest[0].block
-    ):
+    if title is None and len(rest) > 1 and _is_heading(rest[0].text) and rest[1].block != rest[0].block:
         title = rest[0].text
         rest = rest[1:]
     text = _join(rest)
@@ -1598,9 +1536,16 @@ def segment_page(text: str, *, min_duplicate_words: int = 3) -> Segmentation:
 
 def _record_fields(record: PageRecord) -> list[str]:
     values = [
-        record.text, record.title, record.author, record.author_role, record.organisation,
-        record.author_bio, record.venue, record.date,
-        None if record.year is None else str(record.year), *record.meta.values(),
+        record.text,
+        record.title,
+        record.author,
+        record.author_role,
+        record.organisation,
+        record.author_bio,
+        record.venue,
+        record.date,
+        None if record.year is None else str(record.year),
+        *record.meta.values(),
     ]
     return [value for value in values if value]
 

@@ -174,11 +174,7 @@ def _common_meta(article: etree._Element, citation: etree._Element) -> dict[str,
     keywords = [k for k in (_text(n) for n in citation.iterfind("KeywordList/Keyword")) if k]
     if keywords:
         meta["keywords"] = keywords
-    mesh = [
-        m
-        for m in (_text(n) for n in citation.iterfind("MeshHeadingList/MeshHeading/DescriptorName"))
-        if m
-    ]
+    mesh = [m for m in (_text(n) for n in citation.iterfind("MeshHeadingList/MeshHeading/DescriptorName")) if m]
     if mesh:
         meta["mesh"] = mesh
     return meta
@@ -229,9 +225,7 @@ def _journal_article(article: etree._Element, number: int, source: str) -> Recor
     if date[0] is None:
         date = _pub_date(body.find("ArticleDate"))
     meta = _common_meta(article, citation)
-    types = [
-        t for t in (_text(n) for n in body.iterfind("PublicationTypeList/PublicationType")) if t
-    ]
+    types = [t for t in (_text(n) for n in body.iterfind("PublicationTypeList/PublicationType")) if t]
     if types:
         meta["publication_types"] = types
     language = _text(body.find("Language"))
@@ -244,10 +238,7 @@ def _journal_article(article: etree._Element, number: int, source: str) -> Recor
         text=_abstract(body.find("Abstract")),
         title=_text(body.find("ArticleTitle")) or _text(body.find("VernacularTitle")),
         authors=authors,
-        venue=(
-            _text(body.find("Journal/Title"))
-            or _text(citation.find("MedlineJournalInfo/MedlineTA"))
-        ),
+        venue=(_text(body.find("Journal/Title")) or _text(citation.find("MedlineJournalInfo/MedlineTA"))),
         date=date,
         meta=meta,
         kind="article",

@@ -66,9 +66,7 @@ def check_mapping(mapping: Mapping[str, str]) -> None:
     """Raise MappingError if ``mapping`` has a target that is not a document field."""
     unknown = sorted(set(mapping) - MAPPING_TARGETS)
     if unknown:
-        raise MappingError(
-            f"unknown mapping target(s) {unknown}; expected some of {sorted(MAPPING_TARGETS)}"
-        )
+        raise MappingError(f"unknown mapping target(s) {unknown}; expected some of {sorted(MAPPING_TARGETS)}")
 
 
 def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -101,8 +99,7 @@ def resolve_mapping(columns: Sequence[str], mapping: Mapping[str, str] | None = 
             resolved[target] = by_lower[column.lower()]
         else:
             raise MappingError(
-                f"mapping {target!r} -> column {column!r}, but the file has no such column "
-                f"(columns: {list(columns)})"
+                f"mapping {target!r} -> column {column!r}, but the file has no such column (columns: {list(columns)})"
             )
     for target, candidates in DEFAULT_COLUMNS.items():
         if target in resolved:
@@ -247,14 +244,13 @@ def _unclosed_quote_line(lines: Sequence[str], start: int, delimiter: str) -> in
     """
     field_start, in_field, quoted, quote_seen = range(4)
     state, opened = field_start, None
-    special = re.compile("[\"\r\n" + re.escape(delimiter) + "]")
+    special = re.compile('["\r\n' + re.escape(delimiter) + "]")
     for index in range(start, len(lines)):
         line = lines[index]
         position = 0
         for match in special.finditer(line):
-            if match.start() > position:  # ordinary characters before this one
-                if state in (field_start, quote_seen):
-                    state = in_field
+            if match.start() > position and state in (field_start, quote_seen):  # ordinary characters before
+                state = in_field
             char = match.group()
             position = match.end()
             if char == '"':
@@ -394,9 +390,7 @@ def _columns(rows: Iterable[Mapping[str, Any] | Rejected]) -> list[str]:
     return list(seen)
 
 
-def read_json(
-    data: bytes, *, source: str, mapping: Mapping[str, str] | None = None
-) -> Iterator[Record | Rejected]:
+def read_json(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
     """Read a JSON file: an array of objects, or an object whose ``records`` (or only) value is one.
 
     Args:
@@ -439,9 +433,7 @@ def read_json(
     yield from read_rows(rows, _columns(rows), source=source, mapping=mapping)
 
 
-def read_jsonl(
-    data: bytes, *, source: str, mapping: Mapping[str, str] | None = None
-) -> Iterator[Record | Rejected]:
+def read_jsonl(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
     """Read a JSON Lines file: one JSON object per line.
 
     A line that is not valid JSON becomes Rejected 'malformed_json' (a line that is valid
@@ -486,9 +478,7 @@ def read_jsonl(
     yield from read_rows(rows, _columns(rows), source=source, mapping=mapping)
 
 
-def read_parquet(
-    data: bytes, *, source: str, mapping: Mapping[str, str] | None = None
-) -> Iterator[Record | Rejected]:
+def read_parquet(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
     """Read a Parquet file, one Record per row.
 
     Raises:
@@ -501,9 +491,7 @@ def read_parquet(
     yield from read_rows(table.to_pylist(), columns, source=source, mapping=mapping)
 
 
-def read_xlsx(
-    data: bytes, *, source: str, mapping: Mapping[str, str] | None = None
-) -> Iterator[Record | Rejected]:
+def read_xlsx(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
     """Read the first worksheet of an Excel workbook (header row first), one Record per row.
 
     Cells are read as their stored values (formulas are not evaluated; a formula cell gives

@@ -57,9 +57,7 @@ def _is_excerpt(namespace: str) -> bool:
     return namespace.startswith(_WP_PREFIX) and namespace.endswith("/excerpt/")
 
 
-def _child_text(
-    parent: etree._Element, name: str, namespace: str | Callable[[str], bool] | None
-) -> str | None:
+def _child_text(parent: etree._Element, name: str, namespace: str | Callable[[str], bool] | None) -> str | None:
     """Stripped text of the first child ``name`` whose namespace is or satisfies ``namespace``."""
     for child in parent:
         if _local(child) != name:

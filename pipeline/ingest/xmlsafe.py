@@ -147,9 +147,7 @@ _BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 # Elements whose content is never prose.
-_SKIP_TAGS = frozenset(
-    {"script", "style", "noscript", "iframe", "object", "embed", "template", "svg", "head"}
-)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "template", "svg", "head"})
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _SPACES = re.compile(r"\s+")
 
@@ -221,9 +219,7 @@ def html_fragment_text(markup: str) -> str:
 
 
 _UNREAD = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
-_BLOCK_TAG = re.compile(
-    r"</?(?:" + "|".join(sorted(_BLOCK_TAGS)) + r")\b[^>]*>", re.IGNORECASE
-)
+_BLOCK_TAG = re.compile(r"</?(?:" + "|".join(sorted(_BLOCK_TAGS)) + r")\b[^>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^>]*>")
 
 

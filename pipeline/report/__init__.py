@@ -83,7 +83,9 @@ def build_report(
         quarantine=_read_quarantine(quarantine_path),
         quarantine_source=_source(quarantine_path, quarantine_path, root),
         ingest_summary=_read_json(processed_dir / "ingest_summary.json"),
-        ingest_summary_source=_source(processed_dir / "ingest_summary.json", processed_dir / "ingest_summary.json", root),
+        ingest_summary_source=_source(
+            processed_dir / "ingest_summary.json", processed_dir / "ingest_summary.json", root
+        ),
         nlp_meta=_read_json(processed_dir / "nlp_meta.json"),
         config=config,
         codebook_href=(
@@ -110,7 +112,9 @@ def build_report(
             logger.info("removing chart of an earlier run: %s", stale)
             stale.unlink()
     database_tables: dict[str, Path] = {
-        name: processed_dir / f"{name}.parquet" for name in PROCESSED_TABLES if (processed_dir / f"{name}.parquet").exists()
+        name: processed_dir / f"{name}.parquet"
+        for name in PROCESSED_TABLES
+        if (processed_dir / f"{name}.parquet").exists()
     }
     if quarantine_path.exists():
         database_tables["quarantine"] = quarantine_path

@@ -189,9 +189,7 @@ def table_block(
     """
     shown = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     head = frame.loc[:, shown].head(top_n)
-    numeric = tuple(
-        pd.api.types.is_numeric_dtype(head[c]) and not pd.api.types.is_bool_dtype(head[c]) for c in shown
-    )
+    numeric = tuple(pd.api.types.is_numeric_dtype(head[c]) and not pd.api.types.is_bool_dtype(head[c]) for c in shown)
     # years, ids and ranks are labels, not quantities: no thousands separator
     plain = [bool(PLAIN_NUMBER_COLUMN.search(str(c))) for c in shown]
     rows = tuple(

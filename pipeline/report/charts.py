@@ -22,13 +22,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-from pipeline.tables import atomic_path  # noqa: E402
+from pipeline.tables import atomic_path
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,9 @@ def documents_by_type_chart(documents: pd.DataFrame, *, top: int = 15) -> Figure
         for ax, column, colour in zip(axes, panels, OKABE_ITO, strict=False):
             counts = _sorted_counts(documents[column], top)
             shown = "" if documents[column].nunique(dropna=False) <= top else f" (top {top})"
-            _bar_counts(ax, counts, title=f"Documents by {column.replace('_', ' ')}{shown}", xlabel="documents", colour=colour)
+            _bar_counts(
+                ax, counts, title=f"Documents by {column.replace('_', ' ')}{shown}", xlabel="documents", colour=colour
+            )
     return fig
 
 
@@ -213,7 +215,13 @@ def family_rates_chart(rates: pd.DataFrame, *, group_label: str = "document type
         fig = _new_figure(max(6.0, 1.1 * len(groups) + 3), 3.8)
         ax = fig.subplots()
         for i, (family, colour) in enumerate(zip(table.columns, OKABE_ITO, strict=False)):
-            ax.bar(x + (i - (len(table.columns) - 1) / 2) * width, table[family].to_numpy(), width, label=str(family), color=colour)
+            ax.bar(
+                x + (i - (len(table.columns) - 1) / 2) * width,
+                table[family].to_numpy(),
+                width,
+                label=str(family),
+                color=colour,
+            )
         ax.set_xticks(x, groups, rotation=30 if len(groups) > 4 else 0, ha="right" if len(groups) > 4 else "center")
         ax.set_ylabel("occurrences per million tokens")
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
@@ -291,7 +299,11 @@ def collocates_chart(collocations: pd.DataFrame, *, nodes: Sequence[str], top: i
         fig = _new_figure(min(4.2 * len(nodes), 13.0), 0.28 * top + 1.4)
         axes = fig.subplots(1, len(nodes), squeeze=False)[0]
         for ax, node, colour in zip(axes, nodes, OKABE_ITO, strict=False):
-            rows = collocations[collocations["node"] == node].sort_values(["log_dice", "collocate"], ascending=[False, True]).head(top)
+            rows = (
+                collocations[collocations["node"] == node]
+                .sort_values(["log_dice", "collocate"], ascending=[False, True])
+                .head(top)
+            )
             y = np.arange(len(rows))
             ax.barh(y, rows["log_dice"].to_numpy(dtype=float), color=colour)
             ax.set_yticks(y, [_short(c, 22) for c in rows["collocate"]])
@@ -323,8 +335,13 @@ def collocate_profiles_chart(compared: pd.DataFrame, *, top: int = 15) -> Figure
     with plt.rc_context(STYLE):
         fig = _new_figure(8.5, max(2.5, 0.36 * len(frame) + 1.3))
         ax = fig.subplots()
-        for offset, column, name, colour in ((-0.2, "log_dice_a", names[0], OKABE_ITO[0]), (0.2, "log_dice_b", names[1], OKABE_ITO[1])):
-            ax.barh(y + offset, frame[column].fillna(0.0).to_numpy(dtype=float), 0.4, color=colour, label=_short(name, 24))
+        for offset, column, name, colour in (
+            (-0.2, "log_dice_a", names[0], OKABE_ITO[0]),
+            (0.2, "log_dice_b", names[1], OKABE_ITO[1]),
+        ):
+            ax.barh(
+                y + offset, frame[column].fillna(0.0).to_numpy(dtype=float), 0.4, color=colour, label=_short(name, 24)
+            )
         ax.set_yticks(y, [_short(c, 26) for c in frame["collocate"]])
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
@@ -334,11 +351,18 @@ def collocate_profiles_chart(compared: pd.DataFrame, *, top: int = 15) -> Figure
     return fig
 
 
-def topic_prevalence_chart(prevalence: pd.DataFrame, *, labels: dict[object, str] | None = None, title: str = "Topic prevalence by document type") -> Figure | None:
+def topic_prevalence_chart(
+    prevalence: pd.DataFrame,
+    *,
+    labels: dict[object, str] | None = None,
+    title: str = "Topic prevalence by document type",
+) -> Figure | None:
     """Heatmap of mean topic prevalence (rows: topics, columns: document types), values printed."""
     if prevalence.empty or not {"doc_type", "topic", "prevalence"} <= set(prevalence.columns):
         return None
-    table = prevalence.pivot_table(index="topic", columns="doc_type", values="prevalence", aggfunc="mean", fill_value=0.0)
+    table = prevalence.pivot_table(
+        index="topic", columns="doc_type", values="prevalence", aggfunc="mean", fill_value=0.0
+    )
     table = table.sort_index().reindex(sorted(table.columns, key=str), axis=1)
     labels = labels or {}
     row_labels = [_short(f"{t}: {labels[t]}" if t in labels else f"topic {t}", 40) for t in table.index]
@@ -352,7 +376,15 @@ def topic_prevalence_chart(prevalence: pd.DataFrame, *, labels: dict[object, str
         ax.grid(False)
         top_value = values.max() if values.size else 0.0
         for (i, j), value in np.ndenumerate(values):
-            ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=7, color="black" if value > 0.6 * top_value else "white")
+            ax.text(
+                j,
+                i,
+                f"{value:.2f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="black" if value > 0.6 * top_value else "white",
+            )
         fig.colorbar(image, ax=ax, label="mean topic share")
         ax.set_title(_short(title, 80))
     return fig
@@ -371,12 +403,24 @@ def coherence_chart(coherence: pd.DataFrame) -> Figure | None:
         axes = fig.subplots(1, len(measures), squeeze=False)[0]
         for ax, measure in zip(axes, measures, strict=True):
             for model, colour, marker in zip(models, OKABE_ITO, "osD^v<>p", strict=False):
-                rows = coherence if "model" not in coherence.columns else coherence[coherence["model"].astype(str) == model]
+                rows = (
+                    coherence
+                    if "model" not in coherence.columns
+                    else coherence[coherence["model"].astype(str) == model]
+                )
                 rows = rows.sort_values("k")
                 ax.plot(rows["k"], rows[measure], marker=marker, color=colour, label=model)
                 if "chosen" in rows.columns:
                     chosen = rows[rows["chosen"].fillna(False).astype(bool)]
-                    ax.scatter(chosen["k"], chosen[measure], s=120, facecolors="none", edgecolors="#000000", linewidths=1.2, zorder=3)
+                    ax.scatter(
+                        chosen["k"],
+                        chosen[measure],
+                        s=120,
+                        facecolors="none",
+                        edgecolors="#000000",
+                        linewidths=1.2,
+                        zorder=3,
+                    )
             ax.set_xlabel("number of topics k")
             ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
             ax.set_title(measure)
@@ -406,7 +450,9 @@ def confusion_chart(confusion: pd.DataFrame, *, title: str = "Confusion matrix")
         ax.grid(False)
         top_value = values.max() if values.size else 0.0
         for (i, j), value in np.ndenumerate(values):
-            ax.text(j, i, f"{int(value)}", ha="center", va="center", color="black" if value > 0.6 * top_value else "white")
+            ax.text(
+                j, i, f"{int(value)}", ha="center", va="center", color="black" if value > 0.6 * top_value else "white"
+            )
         ax.set_xlabel("predicted")
         ax.set_ylabel("true (annotated)")
         fig.colorbar(image, ax=ax, label="sentences")
@@ -446,7 +492,17 @@ def framing_share_chart(framing: pd.DataFrame) -> Figure | None:
             ax.barh(y, share, left=left, color=colour, label=_short(column, 24), edgecolor="white", linewidth=0.5)
             for yi, start, width in zip(y, left, share, strict=True):
                 if width >= 0.08:
-                    ax.text(start + width / 2, yi, f"{width:.0%}", ha="center", va="center", fontsize=8, color="white" if colour in (OKABE_ITO[0], OKABE_ITO[5], OKABE_ITO[7], OKABE_ITO[2]) else "black")
+                    ax.text(
+                        start + width / 2,
+                        yi,
+                        f"{width:.0%}",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="white"
+                        if colour in (OKABE_ITO[0], OKABE_ITO[5], OKABE_ITO[7], OKABE_ITO[2])
+                        else "black",
+                    )
             left += share
         ax.set_yticks(y, [_short(g, 24) for g in table.index])
         ax.invert_yaxis()

@@ -38,8 +38,8 @@ __all__ = [
     "family_cooccurrence",
     "family_rates",
     "frequency_list",
-    "gries_dp",
     "grammatical_collocates",
+    "gries_dp",
     "keyness",
     "keyness_between",
     "sort_concordance",
@@ -87,9 +87,7 @@ def _window(value: Any) -> tuple[int, int]:
     return int(left), int(right)
 
 
-def _query_kind(
-    query: str | Mapping[str, str], families: Mapping[str, frozenset[str]]
-) -> tuple[str, str]:
+def _query_kind(query: str | Mapping[str, str], families: Mapping[str, frozenset[str]]) -> tuple[str, str]:
     """``(query, by)`` for a configured concordance query.
 
     A mapping gives both explicitly; a string in capitals that names a family is that family,
@@ -168,9 +166,7 @@ def corpus_statistics(
     tables["freq_word"] = frequency_list(
         tokens, documents, unit="lower", stop_words=stops("frequency"), min_count=p["min_count"]
     )
-    tables["freq_phrase"] = frequency_list(
-        tokens, documents, unit="phrase", phrases=phrases, min_count=p["min_count"]
-    )
+    tables["freq_phrase"] = frequency_list(tokens, documents, unit="phrase", phrases=phrases, min_count=p["min_count"])
     groupings = list(dict.fromkeys(["doc_type", *p["groupings"]]))
     for group in groupings:
         if group not in documents:
@@ -229,15 +225,11 @@ def corpus_statistics(
                 families=fams,
             )
         )
-    tables["concordance"] = (
-        pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=CONCORDANCE_COLUMNS)
-    )
+    tables["concordance"] = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=CONCORDANCE_COLUMNS)
 
     tables["family_rates_by_doc_type"] = family_rates(tokens, documents, by="doc_type", families=fams)
     tables["family_rates_by_source"] = family_rates(tokens, documents, by="source", families=fams)
     a, b = FAMILY_PAIR
     tables["family_collocates_compared"] = compare_collocates(colloc, a=a, b=b)
-    tables["family_cooccurrence"] = family_cooccurrence(
-        tokens, sentences, documents, families=fams, pair=(a, b)
-    )
+    tables["family_cooccurrence"] = family_cooccurrence(tokens, sentences, documents, families=fams, pair=(a, b))
     return tables

@@ -76,9 +76,7 @@ def log_dice(
 ) -> npt.NDArray[np.float64]:
     """Rychlý's (2008) logDice ``14 + log2(2 O / (f_n + f_c))``."""
     o = np.asarray(observed, dtype=np.float64)
-    return 14.0 + np.log2(
-        2.0 * o / (np.asarray(freq_node, np.float64) + np.asarray(freq_collocate, np.float64))
-    )
+    return 14.0 + np.log2(2.0 * o / (np.asarray(freq_node, np.float64) + np.asarray(freq_collocate, np.float64)))
 
 
 def t_score(observed: npt.ArrayLike, expected: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -164,9 +162,7 @@ def collocations(
     sent = tokens["sent_id"].to_numpy()[rows]
     n = len(codes)
     freq = np.bincount(codes, minlength=len(terms))  # terms only in punctuation get 0
-    stop_mask = (
-        pd.Index(terms).isin(list(stop_words)) if stop_words is not None else np.zeros(len(terms), bool)
-    )
+    stop_mask = pd.Index(terms).isin(list(stop_words)) if stop_words is not None else np.zeros(len(terms), bool)
     offsets = [k for k in range(-left, right + 1) if k != 0]
 
     frames = []
@@ -177,9 +173,7 @@ def collocations(
         at = np.flatnonzero(np.isin(codes, member_codes))
         f_node = len(at)
         if f_node == 0 or f_node < min_node_freq:
-            log.info(
-                "collocations: node %r occurs %d times (min %d); skipped", node, f_node, min_node_freq
-            )
+            log.info("collocations: node %r occurs %d times (min %d); skipped", node, f_node, min_node_freq)
             continue
         found = []
         for k in offsets:
@@ -190,9 +184,7 @@ def collocations(
             if within_sentence:
                 same &= sent[j_ok] == sent[i_ok]
             found.append(codes[j_ok[same]])
-        observed = np.bincount(
-            np.concatenate(found) if found else np.empty(0, np.int64), minlength=len(terms)
-        )
+        observed = np.bincount(np.concatenate(found) if found else np.empty(0, np.int64), minlength=len(terms))
         picked = np.flatnonzero((observed >= max(min_freq, 1)) & ~stop_mask)
         o = observed[picked].astype(np.float64)
         f_c = freq[picked].astype(np.float64)
@@ -272,9 +264,7 @@ def grammatical_collocates(
     t["doc"] = pd.factorize(t["doc_id"].to_numpy())[0]
     t = t.loc[t["norm"].notna()]
     ref = t[["doc", "token_id", "head", "dep", "pos", "norm", "lower", "is_punct"]]
-    heads = ref.rename(columns={c: f"h_{c}" for c in ref.columns if c != "doc"}).rename(
-        columns={"h_token_id": "head"}
-    )
+    heads = ref.rename(columns={c: f"h_{c}" for c in ref.columns if c != "doc"}).rename(columns={"h_token_id": "head"})
     grand = heads.rename(columns={c: f"g_{c[2:]}" for c in heads.columns if c.startswith("h_")}).rename(
         columns={"head": "h_head"}
     )
@@ -289,19 +279,13 @@ def grammatical_collocates(
         # Children of the node: modifiers and conjuncts.
         kids = ref.loc[ref["dep"].isin([*MODIFIER_DEPS, "conj"]) & ~ref["is_punct"].astype(bool)]
         kids = kids.loc[kids["token_id"] != kids["head"], ["doc", "head", "dep", "norm"]]
-        kids = kids.merge(
-            node_rows[["doc", "token_id"]], left_on=["doc", "head"], right_on=["doc", "token_id"]
-        )
-        node_found.append(
-            pd.DataFrame({"doc": kids["doc"], "relation": kids["dep"], "collocate": kids["norm"]})
-        )
+        kids = kids.merge(node_rows[["doc", "token_id"]], left_on=["doc", "head"], right_on=["doc", "token_id"])
+        node_found.append(pd.DataFrame({"doc": kids["doc"], "relation": kids["dep"], "collocate": kids["norm"]}))
         # The node's own head: a conjunct, the verb it is subject/object of, a preposition.
         up = node_rows.loc[node_rows["token_id"] != node_rows["head"]].merge(heads, on=["doc", "head"])
         up = up.loc[~up["h_is_punct"].astype(bool)]
         conj = up.loc[up["dep"] == "conj"]
-        node_found.append(
-            pd.DataFrame({"doc": conj["doc"], "relation": "conj", "collocate": conj["h_norm"]})
-        )
+        node_found.append(pd.DataFrame({"doc": conj["doc"], "relation": "conj", "collocate": conj["h_norm"]}))
         verbs = up.loc[up["h_pos"].isin(VERB_POS)]
         for dep, relation in (
             ("nsubj", "subject_of"),
@@ -309,9 +293,7 @@ def grammatical_collocates(
             ("dobj", "object_of"),
         ):
             hit = verbs.loc[verbs["dep"] == dep]
-            node_found.append(
-                pd.DataFrame({"doc": hit["doc"], "relation": relation, "collocate": hit["h_norm"]})
-            )
+            node_found.append(pd.DataFrame({"doc": hit["doc"], "relation": relation, "collocate": hit["h_norm"]}))
         preps = up.loc[(up["dep"] == "pobj") & (up["h_dep"] == "prep") & (up["head"] != up["h_head"])]
         preps = preps.merge(grand, on=["doc", "h_head"])
         preps = preps.loc[preps["g_pos"].isin(VERB_POS)]
@@ -329,24 +311,15 @@ def grammatical_collocates(
         found.append(node_pairs)
     if not found:
         return pd.DataFrame(
-            {
-                c: pd.Series(dtype="int64" if c in ("count", "doc_freq") else "object")
-                for c in GRAMMATICAL_COLUMNS
-            }
+            {c: pd.Series(dtype="int64" if c in ("count", "doc_freq") else "object") for c in GRAMMATICAL_COLUMNS}
         )
     pairs = pd.concat(found, ignore_index=True)
     pairs = pairs.loc[pairs["collocate"].notna()]
     keys = ["node_family", "relation", "collocate"]
-    out = (
-        pairs.groupby(keys, sort=True)
-        .agg(count=("doc", "size"), doc_freq=("doc", "nunique"))
-        .reset_index()
-    )
+    out = pairs.groupby(keys, sort=True).agg(count=("doc", "size"), doc_freq=("doc", "nunique")).reset_index()
     out["count"] = out["count"].astype(np.int64)
     out["doc_freq"] = out["doc_freq"].astype(np.int64)
     out = out.loc[out["count"] >= min_count]
     out["_neg"] = -out["count"]
-    out = out.sort_values(["node_family", "relation", "_neg", "collocate"], kind="mergesort").drop(
-        columns="_neg"
-    )
+    out = out.sort_values(["node_family", "relation", "_neg", "collocate"], kind="mergesort").drop(columns="_neg")
     return out[GRAMMATICAL_COLUMNS].reset_index(drop=True)

@@ -100,10 +100,7 @@ def concordance(
     at = np.flatnonzero(first)
     if len(at) == 0:
         return pd.DataFrame(
-            {
-                c: pd.Series(dtype="int64" if c in ("sent_id", "token_id") else "object")
-                for c in CONCORDANCE_COLUMNS
-            }
+            {c: pd.Series(dtype="int64" if c in ("sent_id", "token_id") else "object") for c in CONCORDANCE_COLUMNS}
         )
 
     doc_first = np.searchsorted(doc_codes, doc_codes[at], side="left")

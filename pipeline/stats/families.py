@@ -60,9 +60,7 @@ def expand_node(node: str, families: Mapping[str, frozenset[str]]) -> frozenset[
     return frozenset([node])
 
 
-def _family_of_terms(
-    terms: np.ndarray, families: Mapping[str, frozenset[str]]
-) -> tuple[np.ndarray, list[str]]:
+def _family_of_terms(terms: np.ndarray, families: Mapping[str, frozenset[str]]) -> tuple[np.ndarray, list[str]]:
     """Family index of each distinct term (-1 for none); names in sorted order.
 
     A term listed in two families is counted for the first in sorted order (families are
@@ -116,9 +114,9 @@ def family_rates(
     sizes = np.bincount(group_codes, minlength=n_groups)
     fam = np.where(norm_codes >= 0, fam_of_term[np.maximum(norm_codes, 0)], -1)
     hit = fam >= 0
-    counts = np.bincount(
-        group_codes[hit] * len(names) + fam[hit], minlength=n_groups * len(names)
-    ).reshape(n_groups, len(names))
+    counts = np.bincount(group_codes[hit] * len(names) + fam[hit], minlength=n_groups * len(names)).reshape(
+        n_groups, len(names)
+    )
     out = pd.DataFrame(
         {
             "group": np.repeat(np.asarray(group_values, dtype=object), len(names)),
@@ -170,9 +168,7 @@ def compare_collocates(
     for side in ("a", "b"):
         if f"observed_{side}" in out:
             out[f"observed_{side}"] = out[f"observed_{side}"].astype("Int64")
-    out["label"] = np.where(
-        in_a & in_b, "shared", np.where(in_a, f"only_{a.lower()}", f"only_{b.lower()}")
-    )
+    out["label"] = np.where(in_a & in_b, "shared", np.where(in_a, f"only_{a.lower()}", f"only_{b.lower()}"))
     if "log_dice" in stats:
         out["log_dice_diff"] = out["log_dice_a"] - out["log_dice_b"]
         key = np.fmax(out["log_dice_a"].to_numpy(float), out["log_dice_b"].to_numpy(float))

@@ -77,9 +77,7 @@ def term_counts(
         int64 Series indexed by term (name ``count``); nulls are not counted.
     """
     codes, uniques = factorize_column(tokens[unit])
-    return count_codes(
-        codes, uniques, word_mask(tokens, exclude_punct=exclude_punct), stop_words=stop_words
-    )
+    return count_codes(codes, uniques, word_mask(tokens, exclude_punct=exclude_punct), stop_words=stop_words)
 
 
 def _as_list(by: str | Sequence[str] | None) -> list[str]:
@@ -143,9 +141,7 @@ def frequency_list(
             span_cols = [c for c in ("doc_id", "start_char", "end_char", "phrase") if c in items]
             items = items.drop_duplicates(span_cols)
         item_docs = (
-            pd.Index(doc_values).get_indexer(items["doc_id"].to_numpy())
-            if len(items)
-            else np.empty(0, np.int64)
+            pd.Index(doc_values).get_indexer(items["doc_id"].to_numpy()) if len(items) else np.empty(0, np.int64)
         )
         term_codes, term_values = factorize_column(
             items["phrase"] if len(items) else pd.Series([], dtype=object), sort=True

@@ -62,17 +62,13 @@ KEYNESS_COLUMNS = [
 PERCENT_DIFF_ZERO = 1e-18
 
 
-def _xlogy_ratio(
-    observed: npt.NDArray[np.float64], expected: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
+def _xlogy_ratio(observed: npt.NDArray[np.float64], expected: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """``O ln(O/E)``, 0 where ``O`` is 0 (the limit), elementwise."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(observed > 0, observed * np.log(observed / expected), 0.0)
 
 
-def log_likelihood(
-    a: npt.ArrayLike, b: npt.ArrayLike, c: npt.ArrayLike, d: npt.ArrayLike
-) -> npt.NDArray[np.float64]:
+def log_likelihood(a: npt.ArrayLike, b: npt.ArrayLike, c: npt.ArrayLike, d: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Rayson & Garside's (2000) log-likelihood G2 of frequencies ``a`` in ``c`` vs ``b`` in ``d``.
 
     ``E1 = c (a+b)/(c+d)``, ``E2 = d (a+b)/(c+d)``, ``G2 = 2 (a ln(a/E1) + b ln(b/E2))``; a zero
@@ -84,9 +80,7 @@ def log_likelihood(
     return 2.0 * (_xlogy_ratio(a, e1) + _xlogy_ratio(b, e2))
 
 
-def log_ratio(
-    a: npt.ArrayLike, b: npt.ArrayLike, c: npt.ArrayLike, d: npt.ArrayLike
-) -> npt.NDArray[np.float64]:
+def log_ratio(a: npt.ArrayLike, b: npt.ArrayLike, c: npt.ArrayLike, d: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Hardie's (2014) Log Ratio: ``log2((a/c) / (b/d))``, a zero frequency taken as 0.5."""
     a, b, c, d = (np.asarray(x, dtype=np.float64) for x in (a, b, c, d))
     a = np.where(a == 0, 0.5, a)
@@ -134,9 +128,7 @@ def keyness(
         raise ValueError(f"unknown correction {correction!r}: use 'bonferroni' or None")
     c = float(target_counts.sum() if target_size is None else target_size)
     d = float(reference_counts.sum() if reference_size is None else reference_size)
-    both = pd.concat(
-        [target_counts.rename("freq_target"), reference_counts.rename("freq_reference")], axis=1
-    ).fillna(0)
+    both = pd.concat([target_counts.rename("freq_target"), reference_counts.rename("freq_reference")], axis=1).fillna(0)
     both = both.astype(np.int64)
     both.index = both.index.rename("term")
     total = both["freq_target"] + both["freq_reference"]
@@ -155,9 +147,7 @@ def keyness(
     out["log_ratio"] = log_ratio(a, b, c, d)
     out["percent_diff"] = percent_diff(out["norm_target"], out["norm_reference"])
     rate_t, rate_r = a * d, b * c  # compares a/c with b/d without rounding
-    out["direction"] = np.where(
-        rate_t > rate_r, "positive", np.where(rate_t < rate_r, "negative", "none")
-    )
+    out["direction"] = np.where(rate_t > rate_r, "positive", np.where(rate_t < rate_r, "negative", "none"))
     out["_neg"] = -out["log_likelihood"]
     out = out.sort_values(["_neg", "term"], kind="mergesort").drop(columns="_neg")
     return out[KEYNESS_COLUMNS].reset_index(drop=True)
@@ -243,9 +233,7 @@ def keyness_between(
     target_counts = count_codes(codes, uniques, words & in_target, stop_words=stop_words)
     c = int((words & in_target).sum())
     if reference_tokens is not None:
-        reference_counts = term_counts(
-            reference_tokens, unit=unit, exclude_punct=exclude_punct, stop_words=stop_words
-        )
+        reference_counts = term_counts(reference_tokens, unit=unit, exclude_punct=exclude_punct, stop_words=stop_words)
         d = int(word_mask(reference_tokens, exclude_punct=exclude_punct).sum())
     else:
         if reference is not None:

@@ -43,10 +43,12 @@ def server(tmp_path: Path):
         "PREFECT_UI_ENABLED": "false",
     }
     env.pop("PREFECT_API_URL", None)
-    log = open(tmp_path / "server.log", "wb")
+    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - the server writes to it until the test ends
     process = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     api = f"http://127.0.0.1:{port}/api"
     try:
@@ -72,7 +74,11 @@ def test_parent_flow_runs_against_a_server(server, tmp_path: Path, make_config, 
     )
     done = subprocess.run(
         [sys.executable, "-c", script, str(config)],
-        env=env | {"PREFECT_API_URL": api}, cwd=repo_root, capture_output=True, text=True, timeout=900,
+        env=env | {"PREFECT_API_URL": api},
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     local = json.loads(done.stdout.strip().splitlines()[-1])

@@ -78,10 +78,7 @@ BIB_EXPECTED = [
         key="Schroder2020",
         doc_type="abstract",
         title="Transformational leadership in German and Spanish hospitals: a comparative study",
-        author=(
-            "Schr\u00f6der, J\u00fcrgen; Garc\u00eda-L\u00f3pez, Ana; "
-            "NHS Leadership and Management Team"
-        ),
+        author=("Schr\u00f6der, J\u00fcrgen; Garc\u00eda-L\u00f3pez, Ana; NHS Leadership and Management Team"),
         venue="Health Services Management Research",
         date="2020-03",
         year=2020,
@@ -175,8 +172,7 @@ def test_read_ris_quarantines_one_bad_record_and_reads_the_others(tmp_path: Path
         encoding="utf-8",
     )
     got = [
-        (r.title, r.text) if isinstance(r, Record) else (r.reason, r.record)
-        for r in read_ris(path, source="mixed.ris")
+        (r.title, r.text) if isinstance(r, Record) else (r.reason, r.record) for r in read_ris(path, source="mixed.ris")
     ]
     assert got == [
         ("One", "First abstract."),

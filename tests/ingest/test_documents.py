@@ -195,7 +195,7 @@ def test_documents_table_contract(tmp_path: Path) -> None:
     folder = _write(
         tmp_path / "c",
         {
-            "sub/a.csv": b"title,text,date,author,extra\nT,\"One\n\n\n two  \",14 May 2012,,x\nU,Other,someday,,\n",
+            "sub/a.csv": b'title,text,date,author,extra\nT,"One\n\n\n two  ",14 May 2012,,x\nU,Other,someday,,\n',
             "b.jsonl.gz": gzip.compress(b'{"text": "Gz text", "year": 2019, "tags": ["a", "b"]}\n'),
         },
     )
@@ -203,7 +203,7 @@ def test_documents_table_contract(tmp_path: Path) -> None:
     docs = result.documents
     assert tuple(docs.columns) == DOCUMENT_COLUMNS
     assert {c: str(t) for c, t in docs.dtypes.items()} == {
-        **{c: "string" for c in DOCUMENT_COLUMNS},
+        **dict.fromkeys(DOCUMENT_COLUMNS, "string"),
         "position": "int64", "year": "Int64", "truncated": "bool", "n_chars": "int64",
     }  # fmt: skip
     assert docs.to_dict("records") == [

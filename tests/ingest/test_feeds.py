@@ -87,10 +87,7 @@ EXPECTED = {
         Record(
             source="care-quality-atom.xml",
             position=1,
-            text=(
-                "Three themes came up again and again: retention, digital skills and "
-                "compassionate leadership."
-            ),
+            text=("Three themes came up again and again: retention, digital skills and compassionate leadership."),
             key="tag:carequality.example.net,2024:entry-52",
             doc_type="article",
             title="Notes from the leadership summit",
@@ -147,8 +144,7 @@ def test_read_feed_never_opens_its_bytes_as_a_file_name(tmp_path: Path) -> None:
     # feedparser.parse(bytes) would try open(bytes) first; the reader must pass a stream.
     target = tmp_path / "target.xml"
     target.write_bytes(
-        b"<rss version='2.0'><channel><item><guid>leak</guid><description>LEAKED"
-        b"</description></item></channel></rss>"
+        b"<rss version='2.0'><channel><item><guid>leak</guid><description>LEAKED</description></item></channel></rss>"
     )
     path = tmp_path / "feed.xml"
     path.write_bytes(str(target).encode())

@@ -64,9 +64,7 @@ SEED_SUMMARY = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "page_type", "doc_types", "boilerplate", "duplicates"), SEED_SUMMARY
-)
+@pytest.mark.parametrize(("name", "page_type", "doc_types", "boilerplate", "duplicates"), SEED_SUMMARY)
 def test_seed_page_shape(name, page_type, doc_types, boilerplate, duplicates):
     result = _seed(name)
     assert result.page_type == page_type
@@ -97,54 +95,140 @@ SEED_RECORDS = [
     ("listing", 9, None, None, None, None, None, None, None, True, None, None),
     ("listing", 11, None, None, None, None, None, None, None, False, None, None),
     (
-        "post_bio", 0, "Medical Management and Leadership - Defining it", "Makani Hemadri",
-        None, None, "2012-05-14", 2012, None, False, "14 May 2012", None,
+        "post_bio",
+        0,
+        "Medical Management and Leadership - Defining it",
+        "Makani Hemadri",
+        None,
+        None,
+        "2012-05-14",
+        2012,
+        None,
+        False,
+        "14 May 2012",
+        None,
     ),
     (
-        "post_bio", 1, "Medical Leadership and Management", None, None, None, None, None, 0,
-        False, "11 years 7 months ago", None,
+        "post_bio",
+        1,
+        "Medical Leadership and Management",
+        None,
+        None,
+        None,
+        None,
+        None,
+        0,
+        False,
+        "11 years 7 months ago",
+        None,
     ),
     (
-        "post_bio", 2, "I don't find this sequence helpful", None, None, None, None, None, 0,
-        False, "11 years 10 months ago", None,
+        "post_bio",
+        2,
+        "I don't find this sequence helpful",
+        None,
+        None,
+        None,
+        None,
+        None,
+        0,
+        False,
+        "11 years 10 months ago",
+        None,
     ),
     (
-        "post_comments", 0, "Why is medical leadership important in the health service?", None,
-        None, None, None, None, None, False, None, None,
+        "post_comments",
+        0,
+        "Why is medical leadership important in the health service?",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+        None,
+        None,
     ),
     (
-        "post_comments", 1, None, "Jeremy Butler", "Public Governor",
-        "Royal Berkshire NHS Foundation Trust", None, None, 0, False, None, "545717",
+        "post_comments",
+        1,
+        None,
+        "Jeremy Butler",
+        "Public Governor",
+        "Royal Berkshire NHS Foundation Trust",
+        None,
+        None,
+        0,
+        False,
+        None,
+        "545717",
     ),
     (
-        "post_comments", 2, None, "Adrian Hayter", "Clinical Chair",
-        "Windsor Ascot and Maidenhead CCG", None, None, 0, False, None, "545723",
+        "post_comments",
+        2,
+        None,
+        "Adrian Hayter",
+        "Clinical Chair",
+        "Windsor Ascot and Maidenhead CCG",
+        None,
+        None,
+        0,
+        False,
+        None,
+        "545723",
     ),
     (
-        "post_comments", 3, None, "Pearl Baker",
-        "Independent Mental Health Advocate and Advisor/Carer", None, None, None, 0, False, None,
+        "post_comments",
+        3,
+        None,
+        "Pearl Baker",
+        "Independent Mental Health Advocate and Advisor/Carer",
+        None,
+        None,
+        None,
+        0,
+        False,
+        None,
         "545725",
     ),
     (
-        "post_comments", 4, None, "Alistair Hellewell", "Consultant Anaesthetist",
-        "RD&E NHS F Trust", None, None, 0, False, None, "545756",
+        "post_comments",
+        4,
+        None,
+        "Alistair Hellewell",
+        "Consultant Anaesthetist",
+        "RD&E NHS F Trust",
+        None,
+        None,
+        0,
+        False,
+        None,
+        "545756",
     ),
     (
-        "post_comments", 5, None, "Dr Julie Barker", "GP, EOL Lead, Macmillan GP",
-        "Newark & Sherwood CCG", None, None, 0, False, None, "545757",
+        "post_comments",
+        5,
+        None,
+        "Dr Julie Barker",
+        "GP, EOL Lead, Macmillan GP",
+        "Newark & Sherwood CCG",
+        None,
+        None,
+        0,
+        False,
+        None,
+        "545757",
     ),
     ("info", 0, None, None, None, None, None, None, None, False, None, None),
 ]
 
 
 @pytest.mark.parametrize(
-    ("name", "index", "title", "author", "role", "org", "date", "year", "parent", "truncated",
-     "date_text", "number"),
+    ("name", "index", "title", "author", "role", "org", "date", "year", "parent", "truncated", "date_text", "number"),
     SEED_RECORDS,
 )
-def test_seed_record_fields(
-    name, index, title, author, role, org, date, year, parent, truncated, date_text, number
-):
+def test_seed_record_fields(name, index, title, author, role, org, date, year, parent, truncated, date_text, number):
     record = _seed(name).records[index]
     assert record.title == title
     assert record.author == author
@@ -161,17 +245,17 @@ def test_seed_record_fields(
 ABSTRACTS = [
     # title, venue, year, truncated
     ("Leadership in the NHS", "BMJ", 2011, True),
-    ("Barriers to doctors successfully delivering leadership in the NHS",
-     "Future Hospital Journal", 2016, False),
+    ("Barriers to doctors successfully delivering leadership in the NHS", "Future Hospital Journal", 2016, False),
     ("Leadership and Better Patient Care: Managing in the NHS", None, 2011, False),
     ("Public Health Leadership in Primary Care Practice: Everybody’s Business?", None, None, False),
-    ("Leadership for health commissioning in the new NHS",
-     "Journal of health organization and management", 2015, True),
-    ("Whither the elephant?: the continuing development of clinical leadership in the UK "
-     "National Health Services", "International Journal of Health Planning and Management", 2014,
-     False),
-    ("A critical account of the rise and spread of ‘leadership’: the case of UK healthcare", None,
-     None, False),
+    ("Leadership for health commissioning in the new NHS", "Journal of health organization and management", 2015, True),
+    (
+        "Whither the elephant?: the continuing development of clinical leadership in the UK National Health Services",
+        "International Journal of Health Planning and Management",
+        2014,
+        False,
+    ),
+    ("A critical account of the rise and spread of ‘leadership’: the case of UK healthcare", None, None, False),
     ("Developing collective leadership for health care", None, 2014, False),
 ]
 
@@ -312,7 +396,11 @@ def test_post_with_two_comments_handwritten():
     assert result.page_type == "blog_post"
     post, first, second = result.records
     assert (post.doc_type, post.title, post.author, post.date, post.year) == (
-        "blog_post", "Do managers still matter?", "Ann Example", "2019-03-03", 2019
+        "blog_post",
+        "Do managers still matter?",
+        "Ann Example",
+        "2019-03-03",
+        2019,
     )
     assert post.text == (
         "Management gets a bad press on wards. This post argues it is the quiet half of "
@@ -339,11 +427,16 @@ def test_post_with_relative_stamps_and_bio():
     result = segment_page(page)
     post, first, second = result.records
     assert (post.title, post.author, post.author_bio) == (
-        "A title that is a question?", "Jane Roe", "Jane Roe is a nurse consultant."
+        "A title that is a question?",
+        "Jane Roe",
+        "Jane Roe is a nurse consultant.",
     )
     assert post.text == "First paragraph of the post."
     assert (first.title, first.date, first.meta["date_text"], first.text) == (
-        "Nice title", None, "2 years 1 month ago", "A comment that says something."
+        "Nice title",
+        None,
+        "2 years 1 month ago",
+        "A comment that says something.",
     )
     assert (second.title, second.meta["date_text"], second.parent) == (None, "5 days ago", 0)
     assert result.boilerplate_lines == 6
@@ -354,11 +447,9 @@ def test_abstract_listing_handwritten():
     assert result.page_type == "abstract_listing"
     rows = [(r.doc_type, r.title, r.venue, r.year, r.date, r.truncated) for r in result.records]
     assert rows == [
-        ("abstract", "Clinical leadership and hospital performance", "Health Services Research",
-         2017, "2017", False),
+        ("abstract", "Clinical leadership and hospital performance", "Health Services Research", 2017, "2017", False),
         ("abstract", "Managers, doctors and the middle ground", None, 2009, "2009", True),
-        ("abstract", "Nurse leadership in primary care", "Journal of Nursing Management", 2021,
-         "2021", False),
+        ("abstract", "Nurse leadership in primary care", "Journal of Nursing Management", 2021, "2021", False),
     ]
     assert result.dropped == ("Related papers",)
 
@@ -368,9 +459,7 @@ def test_unknown_page_is_one_web_page():
     assert result.page_type == "web_page"
     (record,) = result.records
     assert record.doc_type == "web_page"
-    assert record.text.split("\n\n") == [
-        "Opening hours", "Mon-Fri 9-5", "Car park level 2", "Contact: reception desk"
-    ]
+    assert record.text.split("\n\n") == ["Opening hours", "Mon-Fri 9-5", "Car park level 2", "Contact: reception desk"]
 
 
 def test_heading_and_bullets_page_stays_one_document():
@@ -389,7 +478,9 @@ def test_comments_with_name_over_stamp_and_date_lines():
     )
     post, first, second = segment_page(page).records
     assert (post.author, post.date, post.meta["byline"]) == (
-        "Jane Smith", "2018-04-04", "Posted by Jane Smith on 4 April 2018"
+        "Jane Smith",
+        "2018-04-04",
+        "Posted by Jane Smith on 4 April 2018",
     )
     assert [(c.author, c.date, c.meta["date_text"], c.text) for c in (first, second)] == [
         ("Mark Jones", None, "2 days ago", "I agree with this completely."),
@@ -431,8 +522,7 @@ def test_teaser_listing_without_blank_lines_uses_furniture_as_separators():
     )
     result = segment_page(page)
     assert [(r.title, r.text, r.truncated, dict(r.meta)) for r in result.records] == [
-        ("First article title", "Teaser one text here with more words...", True,
-         {"page_heading": "News / Latest"}),
+        ("First article title", "Teaser one text here with more words...", True, {"page_heading": "News / Latest"}),
         ("Second article title", "Teaser two text here continues onward…", True, {}),
     ]
     assert result.dropped == ("Home", "Read more", "Read more")
@@ -545,8 +635,14 @@ def test_furniture_table(line, name):
 
 @pytest.mark.parametrize(
     "line",
-    ["References", "Diagnostic Tools", "Leadership in the NHS", "Comments on the draft guidance",
-     "Search for a better model of care", "2011"],
+    [
+        "References",
+        "Diagnostic Tools",
+        "Leadership in the NHS",
+        "Comments on the draft guidance",
+        "Search for a better model of care",
+        "2011",
+    ],
 )
 def test_content_lines_are_not_furniture(line):
     assert not any(p.pattern.fullmatch(line) for p in FURNITURE)
@@ -555,20 +651,44 @@ def test_content_lines_are_not_furniture(line):
 # --- properties -------------------------------------------------------------------------------
 
 FURNITURE_LINES = [
-    "Authenticated user menu", "Search", "Number of comments", "2", "Total views",
-    "\u00a0or\u00a0 Register to add a comment", "Add new comment", "Keep up to date",
-    "About the author", "[Biography supplied by the author].", "Comments", "Jobs", "Pages",
-    "Guest blog", "Ann Smith's picture", "Array ( [0] => sitewide [1] => node_blog )", "",
+    "Authenticated user menu",
+    "Search",
+    "Number of comments",
+    "2",
+    "Total views",
+    "\u00a0or\u00a0 Register to add a comment",
+    "Add new comment",
+    "Keep up to date",
+    "About the author",
+    "[Biography supplied by the author].",
+    "Comments",
+    "Jobs",
+    "Pages",
+    "Guest blog",
+    "Ann Smith's picture",
+    "Array ( [0] => sitewide [1] => node_blog )",
+    "",
 ]
 SHAPED_LINES = [
-    "14 May 2012", "11 years 7 months ago", "#545717 Jeremy Butler", "Public Governor",
-    "BMJ, 2011", "2014", "Title of a paper (original) (raw)", "- a bullet point",
-    "A sentence that ends the usual way.", "Cut off mid sentence...", "By Ann Example",
-    "Jane Doe says:", "What is leadership?",
+    "14 May 2012",
+    "11 years 7 months ago",
+    "#545717 Jeremy Butler",
+    "Public Governor",
+    "BMJ, 2011",
+    "2014",
+    "Title of a paper (original) (raw)",
+    "- a bullet point",
+    "A sentence that ends the usual way.",
+    "Cut off mid sentence...",
+    "By Ann Example",
+    "Jane Doe says:",
+    "What is leadership?",
 ]
 WORDS = st.text(alphabet=st.characters(categories=("L", "N")), min_size=1, max_size=8)
-PROSE = st.lists(WORDS, min_size=1, max_size=14).map(" ".join).flatmap(
-    lambda s: st.sampled_from(["", ".", "?", "...", ":"]).map(lambda end: s + end)
+PROSE = (
+    st.lists(WORDS, min_size=1, max_size=14)
+    .map(" ".join)
+    .flatmap(lambda s: st.sampled_from(["", ".", "?", "...", ":"]).map(lambda end: s + end))
 )
 LINE = st.one_of(st.sampled_from(FURNITURE_LINES), st.sampled_from(SHAPED_LINES), PROSE)
 PAGES = st.lists(LINE, max_size=40).map("\n".join)
@@ -596,8 +716,9 @@ def test_regression_pages_keep_every_line(text):
 def test_never_raises_on_any_text(text):
     result = segment_page(text)
     assert result.boilerplate_lines == len(result.dropped)
-    assert all(record.doc_type in {"teaser", "blog_post", "comment", "abstract", "web_page"}
-               for record in result.records)
+    assert all(
+        record.doc_type in {"teaser", "blog_post", "comment", "abstract", "web_page"} for record in result.records
+    )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

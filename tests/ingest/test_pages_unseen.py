@@ -82,62 +82,147 @@ def test_page_shape(name, page_type, doc_types, duplicates):
 DROPPED = {
     "about_cookie_footer": (
         "This website uses cookies. By clicking Accept, you consent to the use of cookies.",
-        "Accept", "Reject", "Cookie settings", "About us", "Contact us", "Follow us on Twitter",
-        "Sign up to our newsletter", "© 2021 Centre for Health Leadership. All rights reserved.",
+        "Accept",
+        "Reject",
+        "Cookie settings",
+        "About us",
+        "Contact us",
+        "Follow us on Twitter",
+        "Sign up to our newsletter",
+        "© 2021 Centre for Health Leadership. All rights reserved.",
         "Privacy policy | Terms and conditions | Accessibility",
     ),
     "blog_teasers": (
-        "Home", "Blog", "Contact", "Latest posts", "Read more »", "Read more »", "Read more »",
-        "Older posts", "Page 1 of 6",
+        "Home",
+        "Blog",
+        "Contact",
+        "Latest posts",
+        "Read more »",
+        "Read more »",
+        "Read more »",
+        "Older posts",
+        "Page 1 of 6",
     ),
     "disqus_thread": (
-        "Share this article", "4 Comments", "Login", "Sort by Best", "Recommend", "Share",
-        "Join the discussion…", "2 • Reply • Share ›", "Reply • Share ›", "1 • Reply • Share ›",
-        "Reply • Share ›", "Subscribe", "Add Disqus to your site", "Do Not Sell My Data",
+        "Share this article",
+        "4 Comments",
+        "Login",
+        "Sort by Best",
+        "Recommend",
+        "Share",
+        "Join the discussion…",
+        "2 • Reply • Share ›",
+        "Reply • Share ›",
+        "1 • Reply • Share ›",
+        "Reply • Share ›",
+        "Subscribe",
+        "Add Disqus to your site",
+        "Do Not Sell My Data",
     ),
     "forum_thread": (
-        "Board index ‹ Management and leadership ‹ Careers", "Post Reply",
-        "3 posts • Page 1 of 1", "nursekate", "Posts: 41", "Joined: Mon Jan 01, 2018 10:00 am",
-        "Top", "Quote", "davidR", "Posts: 310", "Joined: Sat Jun 14, 2014 4:12 pm", "Top", "Top",
-        "Display posts from previous: All posts", "Return to “Careers”", "Jump to",
-        "Who is online", "Users browsing this forum: No registered users and 2 guests",
+        "Board index ‹ Management and leadership ‹ Careers",
+        "Post Reply",
+        "3 posts • Page 1 of 1",
+        "nursekate",
+        "Posts: 41",
+        "Joined: Mon Jan 01, 2018 10:00 am",
+        "Top",
+        "Quote",
+        "davidR",
+        "Posts: 310",
+        "Joined: Sat Jun 14, 2014 4:12 pm",
+        "Top",
+        "Top",
+        "Display posts from previous: All posts",
+        "Return to “Careers”",
+        "Jump to",
+        "Who is online",
+        "Users browsing this forum: No registered users and 2 guests",
     ),
     # "doi:" and "PMID:" are labels cut from lines whose value went to ``meta``.
     "journal_toc": ("doi:", "Abstract", "Cite this article", "Full text", "PDF") * 2,
     "medium_post": (
-        "Sign in", "Get started", "Follow", "Responses (2)", "What are your thoughts?", "Reply",
+        "Sign in",
+        "Get started",
+        "Follow",
+        "Responses (2)",
+        "What are your thoughts?",
+        "Reply",
         "Reply",
     ),
     "news_article": (
         "We use cookies to improve your experience on our website. By continuing to browse you "
         "agree to our use of cookies.",
-        "Accept all cookies", "Manage cookie settings", "Share this article", "Facebook",
-        "Twitter", "Email", "Related articles", "© 2021 Health News Ltd. All rights reserved.",
-        "Privacy policy", "Terms of use",
+        "Accept all cookies",
+        "Manage cookie settings",
+        "Share this article",
+        "Facebook",
+        "Twitter",
+        "Email",
+        "Related articles",
+        "© 2021 Health News Ltd. All rights reserved.",
+        "Privacy policy",
+        "Terms of use",
     ),
     "news_listing": (
-        "Home", "Latest news", "Read more", "Read more", "Read more", "« Previous 1 2 3 Next »",
+        "Home",
+        "Latest news",
+        "Read more",
+        "Read more",
+        "Read more",
+        "« Previous 1 2 3 Next »",
     ),
     "nhs_trust_info": (
-        "Skip to main content", "Search", "Menu", "Home", "About us",
-        "Page last reviewed: 12 March 2022", "Next review due: 12 March 2025", "Contact us",
-        "Accessibility statement", "Cookies", "Privacy policy",
+        "Skip to main content",
+        "Search",
+        "Menu",
+        "Home",
+        "About us",
+        "Page last reviewed: 12 March 2022",
+        "Next review due: 12 March 2025",
+        "Contact us",
+        "Accessibility statement",
+        "Cookies",
+        "Privacy policy",
         "© Northshire Hospitals NHS Foundation Trust 2022",
     ),
     "pubmed_results": (
-        "Search results", "Items: 1 to 3 of 3", "PMID:", "PMID:", "Free article.", "PMID:",
+        "Search results",
+        "Items: 1 to 3 of 3",
+        "PMID:",
+        "PMID:",
+        "Free article.",
+        "PMID:",
     ),
     "repeated_paragraph": (),
     "very_short": ("Menu",),
     "windows_nbsp": ("Home", "Search", "Share"),
     "wordpress_post": (
-        "Skip to content", "Menu", "Home", "About", "Contact", "Share this:", "Twitter",
-        "Facebook", "Like this:", "Like Loading...", "Categories:", "Tags:",
-        "3 thoughts on “Why middle managers hold the NHS together”", "Reply", "Reply", "Reply",
+        "Skip to content",
+        "Menu",
+        "Home",
+        "About",
+        "Contact",
+        "Share this:",
+        "Twitter",
+        "Facebook",
+        "Like this:",
+        "Like Loading...",
+        "Categories:",
+        "Tags:",
+        "3 thoughts on “Why middle managers hold the NHS together”",
+        "Reply",
+        "Reply",
+        "Reply",
         "Leave a Reply",
-        "Your email address will not be published. Required fields are marked *", "Comment",
-        "Name *", "Email *", "Website", "Post Comment",
-        "© 2019 Ward to Board. All rights reserved.", "Proudly powered by WordPress",
+        "Your email address will not be published. Required fields are marked *",
+        "Comment",
+        "Name *",
+        "Email *",
+        "Website",
+        "Post Comment",
+        "© 2019 Ward to Board. All rights reserved.",
+        "Proudly powered by WordPress",
     ),
 }
 
@@ -157,6 +242,7 @@ def test_no_dropped_line_left_in_a_record(name):
 
 # --- every line kept or dropped -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_line_kept_or_dropped(name):
     text = _text(name)
@@ -167,57 +253,212 @@ def test_every_line_kept_or_dropped(name):
 
 RECORDS = [
     # fixture, index, title, author, author_role, date, year, venue, parent, truncated
-    ("about_cookie_footer", 0, "About the Centre for Health Leadership", None, None, None, None,
-     None, None, False),
-    ("blog_teasers", 0, "The quiet work of a good rota", "Mark Evans", None, "2020-02-14", 2020,
-     None, None, True),
-    ("blog_teasers", 1, "What I learned from my first board meeting", "Lucy Chen", None,
-     "2020-02-02", 2020, None, None, True),
-    ("blog_teasers", 2, "Compassionate leadership is not soft", "Mark Evans", None, "2020-01-21",
-     2020, None, None, True),
-    ("disqus_thread", 0, "Clinical leadership fellows: one year on", "Dr Amir Khan", None,
-     "2018-06-12", 2018, None, None, False),
+    ("about_cookie_footer", 0, "About the Centre for Health Leadership", None, None, None, None, None, None, False),
+    ("blog_teasers", 0, "The quiet work of a good rota", "Mark Evans", None, "2020-02-14", 2020, None, None, True),
+    (
+        "blog_teasers",
+        1,
+        "What I learned from my first board meeting",
+        "Lucy Chen",
+        None,
+        "2020-02-02",
+        2020,
+        None,
+        None,
+        True,
+    ),
+    (
+        "blog_teasers",
+        2,
+        "Compassionate leadership is not soft",
+        "Mark Evans",
+        None,
+        "2020-01-21",
+        2020,
+        None,
+        None,
+        True,
+    ),
+    (
+        "disqus_thread",
+        0,
+        "Clinical leadership fellows: one year on",
+        "Dr Amir Khan",
+        None,
+        "2018-06-12",
+        2018,
+        None,
+        None,
+        False,
+    ),
     ("disqus_thread", 1, None, "Helen Ward", None, None, None, None, 0, False),
     ("disqus_thread", 2, None, "Sam O'Neill", None, None, None, None, 0, False),
     ("disqus_thread", 3, None, "Amir Khan", None, None, None, None, 0, False),
     ("disqus_thread", 4, None, "Grace Lee", None, None, None, None, 0, False),
-    ("forum_thread", 0, "Moving from clinical work into management?", "nursekate", None,
-     "2019-03-05", 2019, None, None, False),
-    ("forum_thread", 1, "Re: Moving from clinical work into management?", "davidR", None,
-     "2019-03-06", 2019, None, 0, False),
-    ("forum_thread", 2, "Re: Moving from clinical work into management?", "ruthg", None,
-     "2019-03-06", 2019, None, 0, False),
-    ("journal_toc", 0, "Distributed leadership in community nursing teams: a qualitative study",
-     "Smith J, Jones K, Patel R.", None, None, None, None, None, False),
-    ("journal_toc", 1, "Medical managers and the hybrid role: a survey of consultants",
-     "Brown L, Okafor C.", None, None, None, None, None, False),
-    ("medium_post", 0, "Five habits of clinical directors who last", "Dr Ruth Okoye", None,
-     "2021-04-02", 2021, None, None, False),
+    (
+        "forum_thread",
+        0,
+        "Moving from clinical work into management?",
+        "nursekate",
+        None,
+        "2019-03-05",
+        2019,
+        None,
+        None,
+        False,
+    ),
+    (
+        "forum_thread",
+        1,
+        "Re: Moving from clinical work into management?",
+        "davidR",
+        None,
+        "2019-03-06",
+        2019,
+        None,
+        0,
+        False,
+    ),
+    (
+        "forum_thread",
+        2,
+        "Re: Moving from clinical work into management?",
+        "ruthg",
+        None,
+        "2019-03-06",
+        2019,
+        None,
+        0,
+        False,
+    ),
+    (
+        "journal_toc",
+        0,
+        "Distributed leadership in community nursing teams: a qualitative study",
+        "Smith J, Jones K, Patel R.",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "journal_toc",
+        1,
+        "Medical managers and the hybrid role: a survey of consultants",
+        "Brown L, Okafor C.",
+        None,
+        None,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "medium_post",
+        0,
+        "Five habits of clinical directors who last",
+        "Dr Ruth Okoye",
+        None,
+        "2021-04-02",
+        2021,
+        None,
+        None,
+        False,
+    ),
     ("medium_post", 1, None, "Peter Grant", None, "2021-04-03", 2021, None, 0, False),
     ("medium_post", 2, None, "Amina Yusuf", None, "2021-04-05", 2021, None, 0, False),
-    ("news_article", 0, "Hospital chiefs warn of leadership vacancies", "Sarah Jones",
-     "Health Correspondent", "2021-01-12", 2021, None, None, False),
+    (
+        "news_article",
+        0,
+        "Hospital chiefs warn of leadership vacancies",
+        "Sarah Jones",
+        "Health Correspondent",
+        "2021-01-12",
+        2021,
+        None,
+        None,
+        False,
+    ),
     ("news_article", 1, None, None, None, None, None, None, None, False),
-    ("news_listing", 0, "New chief executive appointed at Westshire trust", None, None,
-     "2021-03-14", 2021, None, None, True),
-    ("news_listing", 1, "Nurse leaders programme opens for applications", None, None,
-     "2021-03-09", 2021, None, None, True),
-    ("news_listing", 2, "Report calls for more clinicians on boards", None, None, "2021-03-01",
-     2021, None, None, True),
+    (
+        "news_listing",
+        0,
+        "New chief executive appointed at Westshire trust",
+        None,
+        None,
+        "2021-03-14",
+        2021,
+        None,
+        None,
+        True,
+    ),
+    (
+        "news_listing",
+        1,
+        "Nurse leaders programme opens for applications",
+        None,
+        None,
+        "2021-03-09",
+        2021,
+        None,
+        None,
+        True,
+    ),
+    ("news_listing", 2, "Report calls for more clinicians on boards", None, None, "2021-03-01", 2021, None, None, True),
     ("nhs_trust_info", 0, "Our leadership team", None, None, None, None, None, None, False),
-    ("pubmed_results", 0,
-     "Clinical leadership and quality of care in hospitals: a systematic review.",
-     "Wong A, Harris M, Ford P.", None, "2019", 2019, "J Health Organ Manag", None, False),
-    ("pubmed_results", 1, "Management practices and hospital performance in England.",
-     "Taylor R, Green S.", None, "2018", 2018, "BMJ Open", None, False),
-    ("pubmed_results", 2, "Nurse managers' leadership styles and staff turnover.", "Collins D.",
-     None, "2020", 2020, "J Nurs Manag", None, False),
-    ("repeated_paragraph", 0, "Leading through winter pressures", None, None, None, None, None,
-     None, False),
+    (
+        "pubmed_results",
+        0,
+        "Clinical leadership and quality of care in hospitals: a systematic review.",
+        "Wong A, Harris M, Ford P.",
+        None,
+        "2019",
+        2019,
+        "J Health Organ Manag",
+        None,
+        False,
+    ),
+    (
+        "pubmed_results",
+        1,
+        "Management practices and hospital performance in England.",
+        "Taylor R, Green S.",
+        None,
+        "2018",
+        2018,
+        "BMJ Open",
+        None,
+        False,
+    ),
+    (
+        "pubmed_results",
+        2,
+        "Nurse managers' leadership styles and staff turnover.",
+        "Collins D.",
+        None,
+        "2020",
+        2020,
+        "J Nurs Manag",
+        None,
+        False,
+    ),
+    ("repeated_paragraph", 0, "Leading through winter pressures", None, None, None, None, None, None, False),
     ("very_short", 0, None, None, None, None, None, None, None, False),
     ("windows_nbsp", 0, "Team huddles that work", None, None, None, None, None, None, False),
-    ("wordpress_post", 0, "Why middle managers hold the NHS together", "Jane Smith", None,
-     "2019-03-03", 2019, None, None, False),
+    (
+        "wordpress_post",
+        0,
+        "Why middle managers hold the NHS together",
+        "Jane Smith",
+        None,
+        "2019-03-03",
+        2019,
+        None,
+        None,
+        False,
+    ),
     ("wordpress_post", 1, None, "Tom Baker", None, "2019-03-04", 2019, None, 0, False),
     ("wordpress_post", 2, None, "Priya Patel", None, "2019-03-05", 2019, None, 0, False),
     ("wordpress_post", 3, None, "Jane Smith", None, "2019-03-05", 2019, None, 0, False),
@@ -238,29 +479,56 @@ def test_record_fields(name, index, title, author, role, date, year, venue, pare
 META = [
     # fixture, index, meta as a whole
     ("about_cookie_footer", 0, {"page_heading": "Our programmes / News"}),
-    ("blog_teasers", 0, {"page_heading": "Leadership Matters blog / Events",
-                         "date_text": "14 February 2020", "byline": "by Mark Evans"}),
+    (
+        "blog_teasers",
+        0,
+        {
+            "page_heading": "Leadership Matters blog / Events",
+            "date_text": "14 February 2020",
+            "byline": "by Mark Evans",
+        },
+    ),
     ("disqus_thread", 3, {"byline": "Amir Khan (Mod) • 6 years ago", "date_text": "6 years ago"}),
-    ("forum_thread", 0, {"page_heading": "Moving from clinical work into management?",
-                         "byline": "Post by nursekate » Tue Mar 05, 2019 9:14 pm"}),
-    ("journal_toc", 1, {"doi": "10.1136/leader-2019-000141",
-                        "page_heading": "BMJ Leader / Volume 4, Issue 2 / June 2020 / "
-                                        "Original research"}),
+    (
+        "forum_thread",
+        0,
+        {
+            "page_heading": "Moving from clinical work into management?",
+            "byline": "Post by nursekate » Tue Mar 05, 2019 9:14 pm",
+        },
+    ),
+    (
+        "journal_toc",
+        1,
+        {
+            "doi": "10.1136/leader-2019-000141",
+            "page_heading": "BMJ Leader / Volume 4, Issue 2 / June 2020 / Original research",
+        },
+    ),
     ("medium_post", 0, {"byline": "Dr Ruth Okoye", "date_text": "6 min read · Apr 2, 2021"}),
-    ("news_article", 0, {"page_heading": "News / Health / Politics",
-                         "byline": "By Sarah Jones, Health Correspondent",
-                         "date_text": "Published 12 January 2021"}),
+    (
+        "news_article",
+        0,
+        {
+            "page_heading": "News / Health / Politics",
+            "byline": "By Sarah Jones, Health Correspondent",
+            "date_text": "Published 12 January 2021",
+        },
+    ),
     ("news_article", 1, {"section": "Related articles"}),
-    ("news_listing", 0, {"page_heading": "NHS Leadership News / News / Opinion",
-                         "date_text": "Posted: 14 Mar 2021"}),
-    ("nhs_trust_info", 0, {"page_heading": "Northshire Hospitals NHS Foundation Trust / "
-                                           "Our leadership team"}),
-    ("pubmed_results", 2, {"citation": "J Nurs Manag. 2020 Jan;28(1):12-20.",
-                           "pmid": "31612345"}),
-    ("wordpress_post", 0, {"page_heading": "Ward to Board / Notes on leading in the NHS",
-                           "byline": "Posted on March 3, 2019 by Jane Smith",
-                           "categories": "Leadership, Management",
-                           "tags": "middle managers, NHS, service management"}),
+    ("news_listing", 0, {"page_heading": "NHS Leadership News / News / Opinion", "date_text": "Posted: 14 Mar 2021"}),
+    ("nhs_trust_info", 0, {"page_heading": "Northshire Hospitals NHS Foundation Trust / Our leadership team"}),
+    ("pubmed_results", 2, {"citation": "J Nurs Manag. 2020 Jan;28(1):12-20.", "pmid": "31612345"}),
+    (
+        "wordpress_post",
+        0,
+        {
+            "page_heading": "Ward to Board / Notes on leading in the NHS",
+            "byline": "Posted on March 3, 2019 by Jane Smith",
+            "categories": "Leadership, Management",
+            "tags": "middle managers, NHS, service management",
+        },
+    ),
     ("wordpress_post", 1, {"byline": "Tom Baker says:", "date_text": "March 4, 2019 at 9:12 am"}),
 ]
 
@@ -272,29 +540,35 @@ def test_record_meta(name, index, meta):
 
 TEXTS = [
     # fixture, index, exact text
-    ("disqus_thread", 1,
-     "We hosted two fellows. They asked the questions our board had stopped asking."),
-    ("disqus_thread", 4,
-     "Is there any evaluation of patient outcomes, or only of the fellows' own views?"),
-    ("forum_thread", 0,
-     "I have been a charge nurse for eight years and have been offered an operational manager "
-     "post. Has anyone made this move, and did you miss clinical work?"),
-    ("forum_thread", 2,
-     "Keep a clinical session if you can. It keeps you credible with the team and reminds you "
-     "why the rota matters."),
+    ("disqus_thread", 1, "We hosted two fellows. They asked the questions our board had stopped asking."),
+    ("disqus_thread", 4, "Is there any evaluation of patient outcomes, or only of the fellows' own views?"),
+    (
+        "forum_thread",
+        0,
+        "I have been a charge nurse for eight years and have been offered an operational manager "
+        "post. Has anyone made this move, and did you miss clinical work?",
+    ),
+    (
+        "forum_thread",
+        2,
+        "Keep a clinical session if you can. It keeps you credible with the team and reminds you why the rota matters.",
+    ),
     ("medium_post", 2, "Useful list. I would add: keep doing some clinical work."),
     ("news_article", 1, "NHS leadership review published\nNurses call for more say on boards"),
-    ("news_listing", 1,
-     "Applications are now open for the third cohort of the regional nurse leaders programme..."),
-    ("pubmed_results", 1,
-     "Hospitals with better management practices had lower mortality and higher patient "
-     "satisfaction."),
+    ("news_listing", 1, "Applications are now open for the third cohort of the regional nurse leaders programme..."),
+    (
+        "pubmed_results",
+        1,
+        "Hospitals with better management practices had lower mortality and higher patient satisfaction.",
+    ),
     ("very_short", 0, "Leadership is a team sport."),
-    ("windows_nbsp", 0,
-     "A ten-minute huddle at the start of each shift gives the team a shared picture of the "
-     "day.\n\nKeep it standing, keep it short, and always end with who needs help."),
-    ("wordpress_post", 3,
-     "Thanks Priya, fair point about layers. Support matters more than headcount."),
+    (
+        "windows_nbsp",
+        0,
+        "A ten-minute huddle at the start of each shift gives the team a shared picture of the "
+        "day.\n\nKeep it standing, keep it short, and always end with who needs help.",
+    ),
+    ("wordpress_post", 3, "Thanks Priya, fair point about layers. Support matters more than headcount."),
 ]
 
 
@@ -351,6 +625,7 @@ def test_nhs_page_keeps_subheadings_and_bullets():
 
 # --- recognisers ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
@@ -379,8 +654,7 @@ def test_parse_date_line_unseen_forms(line, expected):
         ("Privacy policy | Terms and conditions | Accessibility", "footer_links"),
         ("Twitter", "share_buttons"),
         ("Like Loading...", "share_buttons"),
-        ("Your email address will not be published. Required fields are marked *",
-         "comment_form"),
+        ("Your email address will not be published. Required fields are marked *", "comment_form"),
         ("2 • Reply • Share ›", "comment_form"),
         ("3 thoughts on “Why managers matter”", "comments_heading"),
         ("Joined: Mon Jan 01, 2018 10:00 am", "forum"),
@@ -403,14 +677,27 @@ def test_furniture_table_unseen(line, name):
 @pytest.mark.parametrize(
     "line",
     [
-        "Results", "Methods", "Summary", "Accept the challenge of change",
-        "Contact tracing in care homes", "Privacy and dignity in care", "Top tips for new managers",
-        "Follow-up care after discharge", "Leadership and management: two sides of one job",
-        "We use audit cycles to improve care.", "Email is not a leadership strategy.",
-        "Quote of the week: lead by listening", "Posts that made us think",
-        "About the Centre for Health Leadership", "Return to work after illness",
-        "Location: Leeds General Infirmary", "Discussion", "Conversation", "Copyright law and you",
-        "Copyright law protects authors.", "Powered by nurses, the programme grew.",
+        "Results",
+        "Methods",
+        "Summary",
+        "Accept the challenge of change",
+        "Contact tracing in care homes",
+        "Privacy and dignity in care",
+        "Top tips for new managers",
+        "Follow-up care after discharge",
+        "Leadership and management: two sides of one job",
+        "We use audit cycles to improve care.",
+        "Email is not a leadership strategy.",
+        "Quote of the week: lead by listening",
+        "Posts that made us think",
+        "About the Centre for Health Leadership",
+        "Return to work after illness",
+        "Location: Leeds General Infirmary",
+        "Discussion",
+        "Conversation",
+        "Copyright law and you",
+        "Copyright law protects authors.",
+        "Powered by nurses, the programme grew.",
     ],
 )
 def test_content_lines_are_not_furniture_unseen(line):
@@ -419,13 +706,11 @@ def test_content_lines_are_not_furniture_unseen(line):
 
 # --- properties -------------------------------------------------------------------------------
 
-ALL_LINES = sorted(
-    {" ".join(line.split()) for name in NAMES for line in _text(name).splitlines()} - {""}
-)
+ALL_LINES = sorted({" ".join(line.split()) for name in NAMES for line in _text(name).splitlines()} - {""})
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(ALL_LINES + [""]), max_size=60).map("\n".join))
+@given(st.lists(st.sampled_from([*ALL_LINES, ""]), max_size=60).map("\n".join))
 def test_shuffled_fixture_lines_land_somewhere(text):
     result = segment_page(text)
     assert lost_lines(text, result) == []
@@ -448,6 +733,7 @@ def test_fixture_pages_cut_and_joined_keep_every_line(name):
 # --- shapes found on the 181 real pages of bench/pages_unseen.py ----------------------------
 # Hand-written miniatures of what whole-page text dumps of news and blog sites showed.
 
+
 def test_dated_sidebar_headlines_after_a_comment_form_are_no_comments():
     page = (
         "Ward rounds at night\nBy Ann Lee\n\nNight rounds need a named senior decision maker.\n\n"
@@ -458,8 +744,7 @@ def test_dated_sidebar_headlines_after_a_comment_form_are_no_comments():
     assert [(r.doc_type, r.text, dict(r.meta)) for r in result.records[1:]] == [
         (
             "web_page",
-            "November 20, 2019\nTrust appoints new chair\n\n"
-            "November 19, 2019\nNurse leaders meet in Leeds",
+            "November 20, 2019\nTrust appoints new chair\n\nNovember 19, 2019\nNurse leaders meet in Leeds",
             {"section": "Recent posts"},
         ),
     ]
@@ -542,8 +827,11 @@ def test_comment_button_under_the_headline_opens_no_thread():
     )
     records = segment_page(page).records
     assert [(r.doc_type, r.text) for r in records] == [
-        ("blog_post", "A short standfirst.\n\nBoards with clinicians on them make safer "
-                      "decisions, the study found.\n\nThe effect was largest in acute trusts."),
+        (
+            "blog_post",
+            "A short standfirst.\n\nBoards with clinicians on them make safer "
+            "decisions, the study found.\n\nThe effect was largest in acute trusts.",
+        ),
     ]
 
 
@@ -554,8 +842,7 @@ def test_signed_sidebar_headlines_are_no_forum_replies():
     )
     result = segment_page(page)
     assert [(r.doc_type, r.author) for r in result.records] == [
-        ("blog_post", "Ann Lee"), ("web_page", None),
+        ("blog_post", "Ann Lee"),
+        ("web_page", None),
     ]
-    assert result.records[1].text == (
-        "Trust appoints new chair\nby Bo Chen\n\nNurse leaders meet in Leeds\nby Cy Dee"
-    )
+    assert result.records[1].text == ("Trust appoints new chair\nby Bo Chen\n\nNurse leaders meet in Leeds\nby Cy Dee")

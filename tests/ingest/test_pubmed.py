@@ -31,10 +31,7 @@ EXPECTED = [
         ),
         key="39990001",
         doc_type="abstract",
-        title=(
-            "Distributed leadership and staff retention in acute hospital wards: "
-            "a mixed-methods study."
-        ),
+        title=("Distributed leadership and staff retention in acute hospital wards: a mixed-methods study."),
         author="Mensah AK; O'Neill C",
         venue="BMC health services research",
         date="2025-01-14",
@@ -157,8 +154,7 @@ def test_book_article(tmp_path: Path) -> None:
             [("malformed_entry", 1), ("record", 2)],
         ),
         (
-            "<PubmedArticleSet>" + _article("", abstract="<AbstractText> </AbstractText>")
-            + "</PubmedArticleSet>",
+            "<PubmedArticleSet>" + _article("", abstract="<AbstractText> </AbstractText>") + "</PubmedArticleSet>",
             [("no_text", 1)],
         ),
     ],
@@ -195,8 +191,7 @@ _PART = st.sampled_from(
 @given(st.lists(st.lists(_PART, max_size=4), min_size=1, max_size=4))
 def test_read_pubmed_counts_every_article(tmp_path: Path, articles: list[list[str]]) -> None:
     body = "".join(
-        "<PubmedArticle><MedlineCitation>" + "".join(parts) + "</MedlineCitation></PubmedArticle>"
-        for parts in articles
+        "<PubmedArticle><MedlineCitation>" + "".join(parts) + "</MedlineCitation></PubmedArticle>" for parts in articles
     )
     path = tmp_path / "p.xml"
     path.write_text(f"<PubmedArticleSet>{body}</PubmedArticleSet>")

@@ -128,7 +128,9 @@ def test_every_format_reconciles(tmp_path: Path) -> None:
     assert result.quarantine.query("source == 'notes.docx'")["reason"].tolist() == ["unsupported_format"]
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (FIXTURES / "formats").glob("*")) if (FIXTURES / "formats").is_dir() else [])
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in (FIXTURES / "formats").glob("*")) if (FIXTURES / "formats").is_dir() else []
+)
 def test_xml_and_bibliography_fixtures_reconcile(name: str) -> None:
     result = read_corpus(FIXTURES / "formats" / name, corpus="fx")
     _check_contract(result)

@@ -29,7 +29,7 @@ from pipeline.ingest.tabular import (
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "tabular"
 
 
-def _read(name: str, reader, **kwargs) -> list[Record | Rejected]:  # noqa: ANN001
+def _read(name: str, reader, **kwargs) -> list[Record | Rejected]:
     return list(reader((FIXTURES / name).read_bytes(), source=name, **kwargs))
 
 
@@ -37,9 +37,7 @@ def test_csv_quoted_newlines_and_wrong_field_count() -> None:
     items = _read("articles.csv", read_delimited)
     assert len(items) == 7
     rejected = [i for i in items if isinstance(i, Rejected)]
-    assert rejected == [
-        Rejected("articles.csv", 3, "wrong_field_count", "line 5: expected 6 fields, found 7")
-    ]
+    assert rejected == [Rejected("articles.csv", 3, "wrong_field_count", "line 5: expected 6 fields, found 7")]
     records = [i for i in items if isinstance(i, Record)]
     assert [(r.position, r.key) for r in records] == [
         (0, "a1"), (1, "a2"), (3, "a4"), (4, "a5"), (5, "a6"), (6, "a7"),
@@ -94,12 +92,12 @@ def test_json_records_object() -> None:
 @pytest.mark.parametrize(
     ("payload", "reasons"),
     [
-        (b"[{\"text\": \"a\"}, {\"text\": \"b\"}]", ["Record", "Record"]),
-        (b"{\"items\": [{\"body\": \"a\"}]}", ["Record"]),
-        (b"{\"text\": \"one object\"}", ["Record"]),
-        (b"[1, {\"text\": \"b\"}]", ["not_an_object", "Record"]),
+        (b'[{"text": "a"}, {"text": "b"}]', ["Record", "Record"]),
+        (b'{"items": [{"body": "a"}]}', ["Record"]),
+        (b'{"text": "one object"}', ["Record"]),
+        (b'[1, {"text": "b"}]', ["not_an_object", "Record"]),
         (b"{not json", ["malformed_json"]),
-        (b"\"a string\"", ["not_records"]),
+        (b'"a string"', ["not_records"]),
     ],
 )
 def test_json_shapes(payload: bytes, reasons: list[str]) -> None:
@@ -216,7 +214,7 @@ _JSON_VALUES = st.recursive(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(_JSON_VALUES.map(json.dumps) | st.text(alphabet="{}[]\":,ab 1", max_size=15), max_size=8))
+@given(st.lists(_JSON_VALUES.map(json.dumps) | st.text(alphabet='{}[]":,ab 1', max_size=15), max_size=8))
 def test_jsonl_every_line_is_a_record_or_a_rejected(lines: list[str]) -> None:
     data = "\n".join(lines).encode("utf-8")
     items = list(read_jsonl(data, source="h.jsonl"))

@@ -125,7 +125,6 @@ def test_csv_unclosed_quote_costs_one_row(data: str, expected: list[tuple]) -> N
     assert got == expected
 
 
-
 def test_a_document_over_max_doc_chars_is_quarantined(tmp_path: Path) -> None:
     """A 50 MB single line is one 50-million-character document: the default file limit
     (100 MB) lets it through, and spaCy would need an hour and far more memory than a laptop
@@ -144,6 +143,7 @@ def test_the_default_config_protects_against_a_50_million_character_document() -
     from pipeline.config import Config
 
     assert Config().corpus.max_doc_chars < 50_000_000
+
 
 _CONCORDANCE_SCRIPT = """
 import resource, sys
@@ -303,7 +303,10 @@ def test_hostile_summary_reconciles(hostile_run: dict) -> None:
     accounted = summary["documents_written"] + summary["duplicates_collapsed"] + summary["quarantined"]
     assert summary["records_seen"] == accounted
     assert (summary["files_read"], summary["records_seen"], summary["documents_written"], summary["quarantined"]) == (
-        21, len(EXPECTED_DOCUMENTS) + len(EXPECTED_QUARANTINE), len(EXPECTED_DOCUMENTS), len(EXPECTED_QUARANTINE)
+        21,
+        len(EXPECTED_DOCUMENTS) + len(EXPECTED_QUARANTINE),
+        len(EXPECTED_DOCUMENTS),
+        len(EXPECTED_QUARANTINE),
     )
     for source, counts in summary["by_source"].items():
         assert counts["records_seen"] == counts["documents"] + counts["duplicates"] + counts["quarantined"], source

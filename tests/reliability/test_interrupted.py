@@ -83,7 +83,7 @@ def _kill_during_nlp(folder: Path) -> dict:
     try:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline and process.poll() is None:
-            cached = [p for p in cache.rglob("*.json")] if cache.is_dir() else []
+            cached = list(cache.rglob("*.json")) if cache.is_dir() else []
             if cached and not (processed / "tokens.parquet").exists():
                 process.send_signal(signal.SIGKILL)
                 process.wait(timeout=60)
@@ -143,7 +143,7 @@ def _unreadable(folder: Path) -> list[str]:
                 pd.read_csv(path)
             elif path.suffix == ".json":
                 json.loads(path.read_text(encoding="utf-8"))
-        except Exception as error:  # noqa: BLE001 - any failure to read is the finding
+        except Exception as error:
             bad.append(f"{name}: {error!r}")
     return bad
 

@@ -91,7 +91,7 @@ def test_read_json_never_raises_on_bytes(data: bytes) -> None:
 
 
 @settings(FUZZ, max_examples=200)
-@given(st.lists(st.lists(st.text(alphabet="ab \t\"\n,é", max_size=8), min_size=1, max_size=4), min_size=1, max_size=8))
+@given(st.lists(st.lists(st.text(alphabet='ab \t"\n,é', max_size=8), min_size=1, max_size=4), min_size=1, max_size=8))
 def test_tsv_every_row_is_a_record_or_a_rejected(rows: list[list[str]]) -> None:
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter="\t").writerows(rows)

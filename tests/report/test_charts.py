@@ -9,11 +9,37 @@ import pytest
 
 from pipeline.report import charts
 
-DOCS = pd.DataFrame({"doc_type": ["blog_post", "comment", "comment"], "source": ["a.txt", "$b$.txt", "$b$.txt"], "n_chars": [120, 4000, 35]})
-RATES = pd.DataFrame({"group": ["a", "a", "b", "b"], "family": ["leadership", "management"] * 2, "per_million": [10.0, 20.0, 30.0, 5.0]})
-KEYNESS = pd.DataFrame({"term": ["lead", "budget", "$x$"], "log_likelihood": [20.0, 10.0, 8.0], "log_ratio": [2.0, -1.0, 1.5], "direction": ["positive", "negative", "positive"], "significant": [True, True, True]})
-COLLOCATIONS = pd.DataFrame({"node": ["leadership", "management"], "collocate": ["clinical", "project"], "log_dice": [10.0, 8.0]})
-PROFILES = pd.DataFrame({"collocate": ["care", "budget"], "node_a": ["LEADERSHIP"] * 2, "node_b": ["MANAGEMENT"] * 2, "log_dice_a": [11.0, None], "log_dice_b": [9.0, 12.0]})
+DOCS = pd.DataFrame(
+    {
+        "doc_type": ["blog_post", "comment", "comment"],
+        "source": ["a.txt", "$b$.txt", "$b$.txt"],
+        "n_chars": [120, 4000, 35],
+    }
+)
+RATES = pd.DataFrame(
+    {"group": ["a", "a", "b", "b"], "family": ["leadership", "management"] * 2, "per_million": [10.0, 20.0, 30.0, 5.0]}
+)
+KEYNESS = pd.DataFrame(
+    {
+        "term": ["lead", "budget", "$x$"],
+        "log_likelihood": [20.0, 10.0, 8.0],
+        "log_ratio": [2.0, -1.0, 1.5],
+        "direction": ["positive", "negative", "positive"],
+        "significant": [True, True, True],
+    }
+)
+COLLOCATIONS = pd.DataFrame(
+    {"node": ["leadership", "management"], "collocate": ["clinical", "project"], "log_dice": [10.0, 8.0]}
+)
+PROFILES = pd.DataFrame(
+    {
+        "collocate": ["care", "budget"],
+        "node_a": ["LEADERSHIP"] * 2,
+        "node_b": ["MANAGEMENT"] * 2,
+        "log_dice_a": [11.0, None],
+        "log_dice_b": [9.0, 12.0],
+    }
+)
 PREVALENCE = pd.DataFrame({"doc_type": ["a", "a", "b", "b"], "topic": [0, 1, 0, 1], "prevalence": [0.7, 0.3, 0.2, 0.8]})
 COHERENCE = pd.DataFrame({"model": ["lda", "lda"], "k": [2, 3], "c_v": [0.3, 0.4], "chosen": [False, True]})
 CONFUSION = pd.DataFrame({"true": ["a", "a", "b"], "predicted": ["a", "b", "b"], "count": [5, 1, 7]})
@@ -66,6 +92,9 @@ def test_framing_share_chart_normalises_counts_to_shares() -> None:
     assert widths == [0.0, 0.25, 0.75, 1.0]
 
 
-@pytest.mark.parametrize(("label", "expected"), [("short", "short"), ("a" * 50, "a" * 37 + "\u2026"), (None, "(missing)"), ("two\n lines", "two lines")])
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [("short", "short"), ("a" * 50, "a" * 37 + "\u2026"), (None, "(missing)"), ("two\n lines", "two lines")],
+)
 def test_short_labels(label, expected) -> None:
     assert charts._short(label) == expected

@@ -59,10 +59,20 @@ def test_table_block_marks_columns_of_long_text_wide() -> None:
 def test_table_block_keeps_order_truncates_and_counts() -> None:
     frame = pd.DataFrame({"term": ["c", "a", "b"], "count": [3, 2, 1], "extra": [1, 1, 1]})
     block = table_block(frame, title="T", source="reports/tables/t.csv", top_n=2, columns=["term", "count", "absent"])
-    assert block == Table(title="T", columns=("term", "count"), rows=(("c", "3"), ("a", "2")), numeric=(False, True), wide=(False, False), total_rows=3, source="reports/tables/t.csv")
+    assert block == Table(
+        title="T",
+        columns=("term", "count"),
+        rows=(("c", "3"), ("a", "2")),
+        numeric=(False, True),
+        wide=(False, False),
+        total_rows=3,
+        source="reports/tables/t.csv",
+    )
 
 
-@pytest.mark.parametrize("text", ["</script><script>alert(1)</script>", "<!-- x", "a & b", "\u2028", '" onmouseover="x'])
+@pytest.mark.parametrize(
+    "text", ["</script><script>alert(1)</script>", "<!-- x", "a & b", "\u2028", '" onmouseover="x']
+)
 def test_escape_json_for_html_round_trips_and_hides_markup(text: str) -> None:
     escaped = str(escape_json_for_html({"s": text}))
     assert "<" not in escaped and ">" not in escaped and "&" not in escaped
@@ -82,7 +92,11 @@ def test_concordance_block_fills_absent_columns_and_caps_lines() -> None:
 
 
 def test_render_html_escapes_block_strings() -> None:
-    section = Section("s", HOSTILE_TEXT, [table_block(pd.DataFrame({HOSTILE_ATTR: [HOSTILE_TEXT]}), title=HOSTILE_TEXT, source=None, top_n=5)])
+    section = Section(
+        "s",
+        HOSTILE_TEXT,
+        [table_block(pd.DataFrame({HOSTILE_ATTR: [HOSTILE_TEXT]}), title=HOSTILE_TEXT, source=None, top_n=5)],
+    )
     html = render_html([section], title="T", subtitle="S", footer="F")
     assert HOSTILE_TEXT not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -93,8 +107,23 @@ def test_report_writes_charts_html_and_database(built_report) -> None:
     reports = built_report["reports_dir"]
     names = [p.relative_to(reports).as_posix() for p in built_report["paths"]]
     assert names == sorted(names)
-    assert {"report.html", "ldp.duckdb", "charts/documents_by_type.png", "charts/documents_by_type.svg", "charts/keyness_blog_post_vs_comment.svg", "charts/confusion_logreg.png", "charts/framing_by_doc_type.png", "charts/coherence_by_k.png", "charts/topic_prevalence_lda.png", "charts/collocates_1.png", "charts/family_rates_by_doc_type.png", "charts/document_lengths.png"} <= set(names)
-    assert sorted(p.relative_to(reports).as_posix() for p in (reports / "charts").iterdir()) == [n for n in names if n.startswith("charts/")]
+    assert {
+        "report.html",
+        "ldp.duckdb",
+        "charts/documents_by_type.png",
+        "charts/documents_by_type.svg",
+        "charts/keyness_blog_post_vs_comment.svg",
+        "charts/confusion_logreg.png",
+        "charts/framing_by_doc_type.png",
+        "charts/coherence_by_k.png",
+        "charts/topic_prevalence_lda.png",
+        "charts/collocates_1.png",
+        "charts/family_rates_by_doc_type.png",
+        "charts/document_lengths.png",
+    } <= set(names)
+    assert sorted(p.relative_to(reports).as_posix() for p in (reports / "charts").iterdir()) == [
+        n for n in names if n.startswith("charts/")
+    ]
 
 
 def _html(built_report) -> str:
@@ -121,7 +150,9 @@ def test_report_escapes_every_corpus_string(built_report, hostile) -> None:
     assert hostile == {"text": HOSTILE_TEXT, "attr": HOSTILE_ATTR}
     html = _html(built_report)
     assert HOSTILE_TEXT not in html
-    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5  # title, quarantine, freq, collocates, topics, appendix
+    assert (
+        html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5
+    )  # title, quarantine, freq, collocates, topics, appendix
     parser = _Elements()
     parser.feed(html)
     assert [tag for tag, _ in parser.tags].count("script") == 2
@@ -140,7 +171,19 @@ def test_report_is_self_contained(built_report) -> None:
 
 def test_report_sections_and_missing_tables(built_report) -> None:
     html = _html(built_report)
-    for title in ("Corpus overview", "Frequencies", "Keyness", "Collocations", "Leadership versus management", "Topics", "Classification of framing", "Concordance browser", "Methods and parameters", "How to reproduce", "Other tables"):
+    for title in (
+        "Corpus overview",
+        "Frequencies",
+        "Keyness",
+        "Collocations",
+        "Leadership versus management",
+        "Topics",
+        "Classification of framing",
+        "Concordance browser",
+        "Methods and parameters",
+        "How to reproduce",
+        "Other tables",
+    ):
         assert f'">{title}</a></li>' in html
     assert "Most frequent phrases (table freq_phrase): not computed in this run." in html
     assert "Rayson &amp; Garside" in html and "Bonferroni" in html and "Log Ratio" in html and "%DIFF" in html
@@ -153,20 +196,34 @@ def test_report_truncates_tables_and_names_the_full_file(tmp_path: Path) -> None
     tables.mkdir(parents=True)
     frame = pd.DataFrame({"term": [f"t{i:02d}" for i in range(30)], "count": list(range(30, 0, -1))})
     frame.to_parquet(tables / "freq_phrase.parquet")
-    build_report(processed_dir=tmp_path / "none", tables_dir=tables, reports_dir=tmp_path / "reports", config={"report": {"top_n": 7}}, codebook_path=None)
+    build_report(
+        processed_dir=tmp_path / "none",
+        tables_dir=tables,
+        reports_dir=tmp_path / "reports",
+        config={"report": {"top_n": 7}},
+        codebook_path=None,
+    )
     html = (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")
     assert "First 7 of 30 rows; full table: <code>reports/tables/freq_phrase.parquet</code>" in html
     assert ">t06<" in html and ">t07<" not in html
 
 
 def test_report_without_any_tables_still_renders(tmp_path: Path) -> None:
-    paths = build_report(processed_dir=tmp_path / "none", tables_dir=tmp_path / "none", reports_dir=tmp_path / "reports", config={}, codebook_path=None)
+    paths = build_report(
+        processed_dir=tmp_path / "none",
+        tables_dir=tmp_path / "none",
+        reports_dir=tmp_path / "reports",
+        config={},
+        codebook_path=None,
+    )
     assert [p.name for p in paths] == ["ldp.duckdb", "report.html"]
     html = (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")
     assert html.count("not computed in this run") >= 10
 
 
-def test_report_is_byte_identical_across_runs_and_folders(built_report, tmp_path: Path, report_config, make_sample_run) -> None:
+def test_report_is_byte_identical_across_runs_and_folders(
+    built_report, tmp_path: Path, report_config, make_sample_run
+) -> None:
     first = built_report["reports_dir"]
     again = make_sample_run(tmp_path / "elsewhere")
     paths = build_report(config=report_config, **again)

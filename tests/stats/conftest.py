@@ -52,9 +52,7 @@ def make_corpus(
                 )
                 text += word
                 token_id += 1
-        doc_rows.append(
-            {"doc_id": doc_id, "text": text, "n_chars": len(text), **(meta or {}).get(doc_id, {})}
-        )
+        doc_rows.append({"doc_id": doc_id, "text": text, "n_chars": len(text), **(meta or {}).get(doc_id, {})})
     documents = pd.DataFrame(doc_rows).sort_values("doc_id").reset_index(drop=True)
     for column, default in (("source", "s.txt"), ("doc_type", "other"), ("corpus", "test")):
         if column not in documents:

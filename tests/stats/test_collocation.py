@@ -68,9 +68,7 @@ def test_collocation_options(tokens, kwargs, observed):
 
 def test_windows_never_cross_documents():
     tokens, _ = make_corpus({"e1": [["q", "x"]], "e2": [["y", "q"]]})
-    got = collocations(
-        tokens, nodes=["x"], window=(3, 3), min_freq=1, within_sentence=False, families={}
-    )
+    got = collocations(tokens, nodes=["x"], window=(3, 3), min_freq=1, within_sentence=False, families={})
     assert got["collocate"].tolist() == ["q"]
 
 
@@ -84,9 +82,7 @@ def test_family_node_expands_and_min_node_freq(families):
     tokens, _ = make_corpus({"d": [["leader", "good", "."], ["good", "leadership"], ["manager", "bad"]]})
     got = collocations(tokens, window=(1, 1), min_freq=1, min_node_freq=2, families=families)
     # LEADERSHIP = leader + leadership (f = 2); MANAGEMENT (f = 1) is below min_node_freq
-    assert got[["node", "collocate", "observed", "freq_node"]].values.tolist() == [
-        ["LEADERSHIP", "good", 2, 2]
-    ]
+    assert got[["node", "collocate", "observed", "freq_node"]].values.tolist() == [["LEADERSHIP", "good", 2, 2]]
 
 
 def test_log_likelihood_2x2_matches_scipy():

@@ -50,9 +50,7 @@ def test_concordance_by_norm_keeps_spacing(tables):
     tokens, documents = tables
     got = concordance(tokens, documents, query="leadership", width=2)
     assert list(got.columns) == CONCORDANCE_COLUMNS
-    assert got.values.tolist() == [
-        ["leadership", "d", 0, 1, "Good", "leadership", "matters.", "s.txt", "blog_post"]
-    ]
+    assert got.values.tolist() == [["leadership", "d", 0, 1, "Good", "leadership", "matters.", "s.txt", "blog_post"]]
 
 
 @pytest.mark.parametrize(

@@ -133,9 +133,9 @@ def test_seed_corpus_smoke(seed_tables):
     assert sorted(tables)[:2] == ["collocations", "concordance"]
     words = seed_tables["tokens"].loc[~seed_tables["tokens"]["is_punct"]]
     assert tables["freq_lemma"]["count"].sum() == words["norm"].notna().sum()
-    from pipeline.normalise import FAMILIES as project_families
+    from pipeline.normalise import FAMILIES as PROJECT_FAMILIES
 
-    in_family = seed_tables["tokens"]["norm"].isin(set().union(*project_families.values()))
+    in_family = seed_tables["tokens"]["norm"].isin(set().union(*PROJECT_FAMILIES.values()))
     assert len(tables["concordance"]) == in_family.sum() > 0
     assert {"LEADERSHIP", "MANAGEMENT"} <= set(tables["family_rates_by_doc_type"]["family"])
 

@@ -23,8 +23,7 @@ def corpus():
 
 def _rows(df: pd.DataFrame) -> list[tuple]:
     return [
-        tuple(None if isinstance(v, float) and math.isnan(v) else v for v in row)
-        for row in df.itertuples(index=False)
+        tuple(None if isinstance(v, float) and math.isnan(v) else v for v in row) for row in df.itertuples(index=False)
     ]
 
 

@@ -105,9 +105,7 @@ def test_swapping_sides_flips_log_ratio_and_keeps_g2():
 def test_bonferroni(correction, significant):
     target = pd.Series({"v": 200, "w": 22, "other": 9778})
     reference = pd.Series({"v": 10, "w": 10, "other": 9980})
-    got = keyness(
-        target, reference, min_freq=1, correction=correction, target_size=10000, reference_size=10000
-    )
+    got = keyness(target, reference, min_freq=1, correction=correction, target_size=10000, reference_size=10000)
     got = got.loc[got["term"].isin(["v", "w"])].set_index("term")["significant"].to_dict()
     assert got == significant
 
@@ -163,9 +161,7 @@ def test_keyness_between_complement_and_empty_side(caplog):
     )
     rest = keyness_between(tokens, documents, target={"doc_type": ["comment"]}, min_freq=1)
     assert rest["freq_reference"].sum() == 2
-    empty = keyness_between(
-        tokens, documents, target={"doc_type": ["tweet"]}, reference={"doc_type": ["blog_post"]}
-    )
+    empty = keyness_between(tokens, documents, target={"doc_type": ["tweet"]}, reference={"doc_type": ["blog_post"]})
     assert empty.empty
     assert list(empty.columns) == KEYNESS_COLUMNS
     assert "no tokens" in caplog.text
