@@ -23,6 +23,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.classify import framing_analysis, read_annotations
+from pipeline.config import ClassifyConfig
 
 
 def main() -> None:
@@ -40,19 +41,15 @@ def main() -> None:
     tokens = pd.read_parquet(args.tables / "tokens.parquet")
     documents = pd.read_parquet(args.tables / "documents.parquet")
     annotations = read_annotations(args.labels)
-    params = {
-        "folds": args.folds,
-        "repeats": args.repeats,
-        "seed": args.seed,
-        "group_by_doc": not args.no_group,
-        "features": args.features,
-    }
+    config = ClassifyConfig(
+        folds=args.folds, repeats=args.repeats, group_by_doc=not args.no_group, features=args.features
+    )
     started = time.perf_counter()
-    out = framing_analysis(sentences, tokens, documents, annotations, params=params)
+    out = framing_analysis(sentences, tokens, documents, annotations, config=config, seed=args.seed)
     elapsed = time.perf_counter() - started
 
     pd.set_option("display.width", 200)
-    print(f"params: {params}")
+    print(f"params: {config.model_dump(mode='json')}, seed {args.seed}")
     n_annotated = int(out["framing_annotation_counts"]["count"].sum())
     print(
         f"documents={len(documents)} sentences={len(sentences)} "

@@ -74,6 +74,7 @@ def _rss_mb() -> float:
 def worker(args: argparse.Namespace) -> None:
     """Run one configuration and print its figures as one JSON line."""
     from pipeline import nlp as N
+    from pipeline.config import NlpConfig
 
     documents = read_corpus(args.corpus, args.limit)
     words = int(documents["text"].str.split().str.len().sum())
@@ -90,8 +91,7 @@ def worker(args: argparse.Namespace) -> None:
                 documents,
                 Path(out),
                 nlp=nlp,
-                batch_size=args.batch_size,
-                n_process=args.n_process,
+                config=NlpConfig(batch_size=args.batch_size, n_process=args.n_process),
                 cache_dir=Path(args.cache_dir),
             )
     seconds = time.perf_counter() - start_wall

@@ -44,28 +44,27 @@ def build_corpus(kind: str, folder: Path) -> Path:
 
 def run_stages(corpus: Path, work: Path) -> None:
     sys.path.insert(0, str(ROOT))
-    from pipeline import stages
-    from pipeline.config import load_config
+    from pipeline.config import config_from_dict, load_config
 
     base = load_config(ROOT / "configs" / "seed.toml").as_dict()
     base["corpus"]["path"] = str(corpus)
     base["output"] = {"processed_dir": str(work / "processed"), "reports_dir": str(work / "reports")}
     base["classify"]["labels_file"] = str(ROOT / "data" / "annotations" / "framing.csv")
-    from pipeline.config import config_from_dict
-
     config = config_from_dict(base)
-    cwd = Path.cwd()
-    os.chdir(ROOT)
     try:
-        for name in stages.STAGE_ORDER if hasattr(stages, "STAGE_ORDER") else stages.STAGES:
-            run = getattr(stages, f"run_{name}", None)
-            if name == "nlp" and not hasattr(stages, "run_nlp"):
-                meta = stages.run_nlp_shard(config, shard=0, n_shards=1)
-                stages.combine_nlp(config, [meta])
-                continue
-            run(config)
-    finally:
-        os.chdir(cwd)
+        from pipeline.registry import run_all
+    except ImportError:  # before the stage registry (for a baseline from an older commit)
+        from pipeline import stages
+
+        cwd = Path.cwd()
+        os.chdir(ROOT)
+        try:
+            for name in stages.STAGES:
+                getattr(stages, f"run_{name}")(config)
+        finally:
+            os.chdir(cwd)
+        return
+    run_all(config)
 
 
 def hashes(work: Path) -> dict[str, str]:

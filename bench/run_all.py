@@ -132,8 +132,8 @@ def _cpu_seconds() -> float:
 def worker(stage: str, config_path: Path, profile: Path | None) -> dict[str, Any]:
     """Run one stage and return its figures."""
     sys.path.insert(0, str(ROOT))
-    from pipeline import stages
     from pipeline.config import load_config
+    from pipeline.registry import run_stage
 
     config = load_config(config_path)
     profiler = None
@@ -159,7 +159,7 @@ def worker(stage: str, config_path: Path, profile: Path | None) -> dict[str, Any
             pass
         summary = {"model_load_seconds": round(load_seconds, 3)}
     else:
-        result = getattr(stages, f"run_{stage}")(config)
+        result = run_stage(config, stage)
         summary = {k: v for k, v in result.summary.items() if isinstance(v, (int, float, str))}
     seconds = time.perf_counter() - start_wall
     cpu = _cpu_seconds() - start_cpu
@@ -196,7 +196,7 @@ def run_flow(config_path: Path, prefect_home: Path) -> dict[str, Any]:
         PYTHONHASHSEED="0",
     )
     env.pop("PREFECT_API_URL", None)
-    from pipeline.stages import code_digest
+    from pipeline.registry import code_digest
 
     code_before = code_digest()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

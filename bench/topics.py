@@ -34,9 +34,9 @@ import spacy
 from gensim.corpora import MmCorpus
 from gensim.models import LdaModel
 
+from pipeline.config import NormaliseConfig, RunConfig, TopicsConfig
 from pipeline.normalise import stop_words
 from pipeline.topics import (
-    DEFAULT_PARAMS,
     bag_of_words_units,
     sorted_dictionary,
     topic_models,
@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--k-min", type=int, default=2)
     parser.add_argument("--k-max", type=int, default=10)
-    parser.add_argument("--passes", type=int, default=DEFAULT_PARAMS["passes"])
+    parser.add_argument("--passes", type=int, default=TopicsConfig().passes)
     parser.add_argument("--without-nmf", action="store_true", help="also time the sweep without NMF")
     args = parser.parse_args()
 
@@ -97,20 +97,21 @@ def main() -> None:
         "(no part-of-speech filter) and norm is the lower-cased word, not a lemma"
     )
 
-    p = {**DEFAULT_PARAMS, "pos": (), "passes": args.passes}
+    p = TopicsConfig(pos=[], passes=args.passes)
+    seed = RunConfig().seed
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         t0 = time.perf_counter()
         units = bag_of_words_units(tokens, documents, None, pos=(), stop_words=stop_words())
         texts = units["terms"].tolist()
         dictionary = sorted_dictionary(texts)
-        dictionary.filter_extremes(no_below=p["no_below"], no_above=p["no_above"], keep_n=p["keep_n"])
+        dictionary.filter_extremes(no_below=p.no_below, no_above=p.no_above, keep_n=p.keep_n)
         MmCorpus.serialize(str(work / "bow.mm"), (dictionary.doc2bow(t) for t in texts))
         corpus = MmCorpus(str(work / "bow.mm"))
         t_bow = time.perf_counter() - t0
         print(
             f"bag of words: {len(texts)} units, vocabulary {len(dictionary)} after "
-            f"filter_extremes(no_below={p['no_below']}, no_above={p['no_above']}): "
+            f"filter_extremes(no_below={p.no_below}, no_above={p.no_above}): "
             f"{t_bow:.2f} s ({len(texts) / t_bow:,.0f} documents/s)"
         )
 
@@ -119,33 +120,29 @@ def main() -> None:
             corpus=corpus,
             id2word=dictionary,
             num_topics=args.k,
-            passes=p["passes"],
-            iterations=p["iterations"],
-            chunksize=p["chunksize"],
-            alpha=p["alpha"],
-            random_state=p["seed"],
+            passes=p.passes,
+            iterations=p.iterations,
+            chunksize=p.chunksize,
+            alpha=p.alpha,
+            random_state=seed,
             eval_every=None,
         )
         t_lda, c_lda = time.perf_counter() - t0, time.process_time() - c0
         print(
-            f"LDA k={args.k}, passes={p['passes']}, iterations={p['iterations']}, one worker: "
+            f"LDA k={args.k}, passes={p.passes}, iterations={p.iterations}, one worker: "
             f"{t_lda:.2f} s wall ({c_lda:.2f} s CPU) = "
-            f"{len(texts) * p['passes'] / t_lda:,.0f} documents/s per pass, "
+            f"{len(texts) * p.passes / t_lda:,.0f} documents/s per pass, "
             f"{len(texts) / t_lda:,.1f} documents/s for the whole training"
         )
 
     sweeps = [True, False] if args.without_nmf else [True]
     for include_nmf in sweeps:
-        params = {
-            "pos": (),
-            "k_min": args.k_min,
-            "k_max": args.k_max,
-            "passes": args.passes,
-            "include_nmf": include_nmf,
-        }
+        config = TopicsConfig(pos=[], k_min=args.k_min, k_max=args.k_max, passes=args.passes, include_nmf=include_nmf)
         with tempfile.TemporaryDirectory() as tmp:
             t0, c0 = time.perf_counter(), time.process_time()
-            result = topic_models(tokens, documents, None, params=params, work_dir=Path(tmp))
+            result = topic_models(
+                tokens, documents, None, config=config, normalise=NormaliseConfig(), seed=seed, work_dir=Path(tmp)
+            )
             t_sweep, c_sweep = time.perf_counter() - t0, time.process_time() - c0
         info = result["topic_model_info"].set_index("key")["value"]
         what = "LDA + coherence + NMF + coherence" if include_nmf else "LDA + coherence"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import sys
 import tempfile
@@ -76,19 +75,19 @@ def ingest(
     out: Annotated[Path | None, typer.Option(help="Output folder for the documents table.")] = None,
 ) -> None:
     """Read one corpus into the documents table (quarantine and summary beside it)."""
-    from flows.pipeline import ingest_flow
+    from flows.pipeline import run_groups
     from pipeline.config import config_from_dict
 
     data = _load(config).as_dict()
-    data["corpus"] |= {"path": str(path), "format": fmt, "name": corpus or _label(path)}
+    data["corpus"] |= {"path": str(path.resolve()), "format": fmt, "name": corpus or _label(path)}
     if out is not None:
-        data["output"]["processed_dir"] = str(out)
+        data["output"]["processed_dir"] = str(out.resolve())
     try:
         cfg = config_from_dict(data, origin="command line")
     except ConfigError as error:
         console.print(f"[red]configuration error[/red] {error}")
         raise typer.Exit(2) from None
-    result = ingest_flow(cfg.as_dict())
+    result = run_groups(cfg, groups=["ingest"], fresh=False)["ingest"]
     _print_mapping("ingest summary", {k: v for k, v in result["summary"].items() if not isinstance(v, dict | list)})
     for name in result["outputs"]:
         typer.echo(name)
@@ -120,7 +119,8 @@ def classify(
             sentences_path=processed / "sentences.parquet",
             tokens_path=processed / "tokens.parquet",
             out_dir=out,
-            params=cfg.classify.model_dump(mode="json") | {"seed": cfg.run.seed},
+            config=cfg.classify,
+            seed=cfg.run.seed,
         )
     except (ValueError, FileNotFoundError) as error:
         console.print(f"[red]cannot train[/red] {error}")
@@ -131,10 +131,10 @@ def classify(
 @app.command()
 def report(config: ConfigOption = DEFAULT_CONFIG) -> None:
     """Rebuild charts, report.html and ldp.duckdb from the analysis tables."""
-    from flows.pipeline import report_flow
+    from flows.pipeline import run_groups
 
     cfg = _load(config)
-    result = report_flow(cfg.as_dict(), {}, fresh=True)
+    result = run_groups(cfg, groups=["report"], fresh=True)["report"]
     for name in result["outputs"]:
         typer.echo(name)
 
@@ -145,32 +145,20 @@ def reproduce(
     keep: Annotated[Path | None, typer.Option(help="Keep the rerun in this folder.")] = None,
 ) -> None:
     """Rerun the pipeline from a manifest in a clean folder and compare every output's bytes."""
-    from pipeline.manifest import compare_outputs
-    from pipeline.reproduce import stage_inputs
+    from flows.pipeline import ldp_pipeline
+    from pipeline.reproduce import prepare_reproduction, reproduction_verdict
 
     recorded = json.loads(manifest.read_text(encoding="utf-8"))
-    root = Path.cwd()
-    work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="ldp-reproduce-"))
-    problems = stage_inputs(recorded, source_root=root, work=work)
+    work = Path(keep).resolve() if keep else Path(tempfile.mkdtemp(prefix="ldp-reproduce-"))
+    try:
+        config_path, problems = prepare_reproduction(recorded, source_root=Path.cwd(), work=work)
+    except ConfigError as error:
+        console.print(f"[red]configuration error[/red] {error}")
+        raise typer.Exit(2) from None
     for problem in problems:
         console.print(f"[yellow]input[/yellow] {problem}")
-    from pipeline.config import config_from_dict
-
-    cfg = config_from_dict(recorded["config"], origin=str(manifest))
-    config_path = work / "config.json"
-    config_path.write_text(json.dumps(cfg.as_dict(), indent=2, sort_keys=True), encoding="utf-8")
-    from flows.pipeline import ldp_pipeline
-
-    cwd = Path.cwd()
-    os.chdir(work)
-    try:
-        ldp_pipeline(config_path=str(config_path), fresh=True)
-    finally:
-        os.chdir(cwd)
-    comparison = compare_outputs(recorded, root=work)
-    comparison["status"] = comparison["status"].where(
-        comparison["reproducible"] | (comparison["status"] != "differs"), "differs (expected)"
-    )
+    ldp_pipeline(config_path=str(config_path), fresh=True, root=str(work))
+    comparison, summary = reproduction_verdict(recorded, work=work, problems=problems)
     table = Table(title=f"reproduction of {manifest}")
     for column in ("path", "status"):
         table.add_column(column)
@@ -178,20 +166,33 @@ def reproduce(
         style = "green" if row.status.startswith(("match", "differs (expected)")) else "red"
         table.add_row(row.path, f"[{style}]{row.status}[/{style}]")
     Console(stderr=True).print(table)
-    counts = comparison["status"].value_counts().to_dict()
-    summary = {
-        "match": counts.get("match", 0),
-        "differs": counts.get("differs", 0),
-        "missing": counts.get("missing", 0),
-        "not_reproducible_by_design": counts.get("differs (expected)", 0),
-        "input_problems": len(problems),
-        "folder": str(work) if keep else None,
-    }
+    summary["folder"] = str(work) if keep else None
     typer.echo(json.dumps(summary))
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
-    if summary["differs"] or summary["missing"] or problems:
+    if not summary["ok"]:
         raise typer.Exit(1)
+
+
+@app.command(name="config")
+def show_config(
+    config: ConfigOption = DEFAULT_CONFIG,
+    explain: Annotated[bool, typer.Option("--explain", help="Describe every parameter.")] = False,
+) -> None:
+    """Print the run configuration (validated), or with --explain every parameter and its meaning."""
+    from pipeline.config import explain as explain_parameters
+
+    cfg = _load(config)
+    if not explain:
+        typer.echo(json.dumps(cfg.as_dict(), indent=2, sort_keys=True))
+        return
+    table = Table(title=f"parameters of {config}")
+    for column in ("key", "value", "default", "meaning"):
+        table.add_column(column, overflow="fold")
+    for key, value, default, description in explain_parameters(cfg):
+        shown = json.dumps(value, default=str)
+        table.add_row(key, shown, "" if value == default else json.dumps(default, default=str), description)
+    Console().print(table)
 
 
 def _print_mapping(title: str, data: dict[str, Any]) -> None:

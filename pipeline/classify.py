@@ -19,7 +19,6 @@ card.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib.metadata
 import logging
@@ -47,6 +46,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from pipeline.config import ClassifyConfig
 from pipeline.normalise import FAMILIES
 from pipeline.tables import FORMULA_PREFIXES, write_csv, write_json, write_table
 
@@ -55,7 +55,6 @@ __all__ = [
     "ANNOTATION_COLUMNS",
     "FRAMING_LABELS",
     "TRUSTED_TYPES",
-    "ClassifyParams",
     "Fold",
     "LexiconRuleClassifier",
     "TooFewExamplesError",
@@ -166,67 +165,6 @@ _NORM_TOKEN_PATTERN = r"[^ ]+"
 
 class TooFewExamplesError(ValueError):
     """Labelled data too small for the requested cross-validation; the message names the labels."""
-
-
-@dataclasses.dataclass(frozen=True)
-class ClassifyParams:
-    """Parameters of the classification stage (names match ``[classify]`` in the config).
-
-    Attributes:
-        folds: k of the k-fold cross-validation.
-        repeats: how many times the k-fold split is repeated, each with seed ``seed + repeat``.
-        group_by_doc: keep every document's sentences in one fold (``StratifiedGroupKFold``).
-        uncertain_n: how many unlabelled sentences :func:`uncertain_sentences` exports.
-        seed: seed of the splitter and the logistic regression.
-        features: ``"words+norms"`` (word 1-n grams and lemma unigrams) or ``"words"``.
-        ngram_max: largest word n-gram.
-        min_df: minimum document frequency (in sentences) of a feature.
-        c: inverse regularisation strength of the logistic regression.
-        max_iter: iteration limit of the lbfgs solver.
-        predict_on: ``"candidates"`` (sentences naming a family or an activity) or ``"all"``
-            sentences, for :func:`classify_command`.
-    """
-
-    folds: int = 5
-    repeats: int = 3
-    group_by_doc: bool = True
-    uncertain_n: int = 50
-    seed: int = 42
-    features: str = "words+norms"
-    ngram_max: int = 2
-    min_df: int = 1
-    c: float = 1.0
-    max_iter: int = 2000
-    predict_on: str = "candidates"
-
-    def __post_init__(self) -> None:
-        if self.folds < 2:
-            raise ValueError(f"folds must be >= 2, got {self.folds}")
-        if self.repeats < 1:
-            raise ValueError(f"repeats must be >= 1, got {self.repeats}")
-        if self.features not in ("words+norms", "words"):
-            raise ValueError(f"features must be 'words+norms' or 'words', got {self.features!r}")
-        if self.predict_on not in ("candidates", "all"):
-            raise ValueError(f"predict_on must be 'candidates' or 'all', got {self.predict_on!r}")
-        if self.ngram_max < 1 or self.min_df < 1 or self.uncertain_n < 0 or self.c <= 0:
-            raise ValueError("ngram_max and min_df must be >= 1, uncertain_n >= 0 and c > 0")
-
-    @classmethod
-    def coerce(cls, params: ClassifyParams | Mapping[str, Any] | None) -> ClassifyParams:
-        """Return ``params`` as :class:`ClassifyParams`; a mapping's unknown keys raise TypeError.
-
-        ``labels_file`` (a path, used by the caller) is accepted and ignored so the config's
-        ``[classify]`` section can be passed whole.
-        """
-        if params is None:
-            return cls()
-        if isinstance(params, cls):
-            return params
-        known = {field.name for field in dataclasses.fields(cls)}
-        unknown = sorted(set(params) - known - {"labels_file"})
-        if unknown:
-            raise TypeError(f"unknown classify parameters: {', '.join(unknown)}")
-        return cls(**{key: value for key, value in params.items() if key in known})
 
 
 class Fold(NamedTuple):
@@ -364,7 +302,7 @@ class LexiconRuleClassifier(ClassifierMixin, BaseEstimator):
 # --------------------------------------------------------------------------- model
 
 
-def build_classifier(params: ClassifyParams | Mapping[str, Any] | None = None) -> Pipeline:
+def build_classifier(config: ClassifyConfig | None = None, *, seed: int = 42) -> Pipeline:
     """The unfitted classifier: TF-IDF features and a class-balanced logistic regression.
 
     Features: TF-IDF (sublinear tf, l2 norm; Salton & Buckley 1988) of word 1..``ngram_max``
@@ -375,13 +313,14 @@ def build_classifier(params: ClassifyParams | Mapping[str, Any] | None = None) -
     the class probabilities.
 
     Args:
-        params: see :class:`ClassifyParams`.
+        config: the ``[classify]`` section (:class:`~pipeline.config.ClassifyConfig`).
+        seed: seed of the logistic regression (``run.seed``).
 
     Returns:
         ``Pipeline([("features", ColumnTransformer), ("classifier", LogisticRegression)])``
         taking a DataFrame with ``text`` (and ``norms``) columns.
     """
-    p = ClassifyParams.coerce(params)
+    p = config or ClassifyConfig()
     transformers = [
         (
             "words",
@@ -416,7 +355,7 @@ def build_classifier(params: ClassifyParams | Mapping[str, Any] | None = None) -
             ("features", ColumnTransformer(transformers, remainder="drop", sparse_threshold=1.0)),
             (
                 "classifier",
-                LogisticRegression(C=p.c, class_weight="balanced", max_iter=p.max_iter, random_state=p.seed),
+                LogisticRegression(C=p.c, class_weight="balanced", max_iter=p.max_iter, random_state=seed),
             ),
         ]
     )
@@ -612,7 +551,8 @@ def _summary(values: Sequence[float]) -> dict[str, float]:
 def cross_validate(
     examples: pd.DataFrame,
     *,
-    params: ClassifyParams | Mapping[str, Any] | None = None,
+    config: ClassifyConfig | None = None,
+    seed: int = 42,
     families: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Repeated (grouped) stratified k-fold evaluation of the classifier and its baselines.
@@ -626,7 +566,8 @@ def cross_validate(
 
     Args:
         examples: :func:`labelled_examples` output.
-        params: see :class:`ClassifyParams`.
+        config: the ``[classify]`` section (:class:`~pipeline.config.ClassifyConfig`).
+        seed: seed of the splits and the classifier (``run.seed``).
         families: lemma families for the lexicon baseline (default from ``pipeline.normalise``).
 
     Returns:
@@ -635,7 +576,7 @@ def cross_validate(
         models ``logreg``, ``majority`` and, for a label set within the default scheme,
         ``lexicon``.
     """
-    p = _usable_params(ClassifyParams.coerce(params), examples)
+    p = _usable_params(config or ClassifyConfig(), examples)
     y = examples["label"].to_numpy(dtype=object)
     labels = sorted(set(y))
     splits = cv_folds(
@@ -643,10 +584,10 @@ def cross_validate(
         examples["doc_id"],
         folds=p.folds,
         repeats=p.repeats,
-        seed=p.seed,
+        seed=seed,
         group_by_doc=p.group_by_doc,
     )
-    models = {"logreg": build_classifier(p), **_baselines(labels, families)}
+    models = {"logreg": build_classifier(p, seed=seed), **_baselines(labels, families)}
     scores: list[dict[str, Any]] = []
     cells: list[dict[str, Any]] = []
     X = examples[["text", "norms"]]
@@ -724,11 +665,11 @@ def _score_folds(
                     cells.append({"model": name, "true": true, "predicted": pred, "count": int(matrix[i, j])})
 
 
-def _usable_params(params: ClassifyParams, examples: pd.DataFrame) -> ClassifyParams:
+def _usable_params(params: ClassifyConfig, examples: pd.DataFrame) -> ClassifyConfig:
     """``params`` with ``features="words"`` when no labelled sentence has norms (no tokens)."""
     if params.features == "words+norms" and not examples["norms"].astype(bool).any():
         logger.warning("no norms for the labelled sentences (no tokens?): using word features only")
-        return dataclasses.replace(params, features="words")
+        return params.model_copy(update={"features": "words"})
     return params
 
 
@@ -743,7 +684,8 @@ def train_classifier(
     *,
     sentences: pd.DataFrame | None = None,
     tokens: pd.DataFrame | None = None,
-    params: ClassifyParams | Mapping[str, Any] | None = None,
+    config: ClassifyConfig | None = None,
+    seed: int = 42,
     families: Mapping[str, Iterable[str]] | None = None,
 ) -> tuple[Pipeline, dict[str, pd.DataFrame]]:
     """Evaluate by cross-validation, then fit the classifier on all labelled sentences.
@@ -759,13 +701,14 @@ def train_classifier(
     Raises:
         TooFewExamplesError: a label has fewer examples than folds (message names them).
     """
-    p = ClassifyParams.coerce(params)
     examples = labelled_examples(labelled, sentences=sentences, tokens=tokens)
-    p = _usable_params(p, examples)
-    tables = cross_validate(examples, params=p, families=families)
+    p = _usable_params(config or ClassifyConfig(), examples)
+    tables = cross_validate(examples, config=p, seed=seed, families=families)
     tables["annotation_counts"] = annotation_counts(examples)
     with threadpool_limits(limits=1, user_api="blas"):
-        model = build_classifier(p).fit(examples[["text", "norms"]], examples["label"].to_numpy(dtype=object))
+        model = build_classifier(p, seed=seed).fit(
+            examples[["text", "norms"]], examples["label"].to_numpy(dtype=object)
+        )
     return model, tables
 
 
@@ -837,7 +780,8 @@ def framing_analysis(
     documents: pd.DataFrame,
     annotations: pd.DataFrame | None,
     *,
-    params: ClassifyParams | Mapping[str, Any] | None = None,
+    config: ClassifyConfig | None = None,
+    seed: int = 42,
     families: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The default framing scheme over a corpus: evaluation, labels for every candidate, shares.
@@ -849,7 +793,8 @@ def framing_analysis(
         annotations: hand labels (:func:`read_annotations` of ``data/annotations/framing.csv``);
             ``None`` or empty gives the candidates unlabelled (no model, empty metrics) and the
             first ``uncertain_n`` of them as the sheet to label.
-        params: see :class:`ClassifyParams`.
+        config: the ``[classify]`` section (:class:`~pipeline.config.ClassifyConfig`).
+        seed: seed of the splits and the classifier (``run.seed``).
         families: lemma families (default ``pipeline.normalise.FAMILIES``).
 
     Returns:
@@ -859,7 +804,7 @@ def framing_analysis(
         n_candidates, share_<label>... pooled over sentences), ``framing_metrics``,
         ``framing_confusion``, ``framing_annotation_counts`` and ``framing_uncertain``.
     """
-    p = ClassifyParams.coerce(params)
+    p = config or ClassifyConfig()
     candidates = candidate_sentences(sentences, tokens, families=families)
     keys = candidates[["doc_id", "sent_id", "text"]]
     if annotations is None or annotations.empty:
@@ -867,7 +812,9 @@ def framing_analysis(
         logger.warning(note)
         return _unlabelled_framing(candidates, documents, n=p.uncertain_n) | _note(note)
     try:
-        model, tables = train_classifier(annotations, sentences=keys, tokens=tokens, params=p, families=families)
+        model, tables = train_classifier(
+            annotations, sentences=keys, tokens=tokens, config=p, seed=seed, families=families
+        )
     except TooFewExamplesError as error:
         # A new corpus with annotations made for another one: the run goes on, unclassified,
         # and says why; `ldp classify --labels` trains once sentences of this corpus are labelled.
@@ -987,7 +934,8 @@ def model_card(
     labels_path: Path,
     examples_counts: pd.DataFrame,
     metrics: pd.DataFrame,
-    params: ClassifyParams,
+    config: ClassifyConfig,
+    seed: int,
     model_file: str,
 ) -> dict[str, Any]:
     """The model card: data file and checksum, labels and counts, CV metrics with baselines,
@@ -1006,16 +954,22 @@ def model_card(
         "labels": {str(r.label): int(r.count) for r in examples_counts.itertuples(index=False)},
         "n_examples": int(examples_counts["count"].sum()),
         "evaluation": (
-            f"{params.repeats} x {params.folds}-fold stratified cross-validation"
-            + (" grouped by document" if params.group_by_doc else "")
-            + f", seeds {params.seed}..{params.seed + params.repeats - 1}"
+            f"{config.repeats} x {config.folds}-fold stratified cross-validation"
+            + (" grouped by document" if config.group_by_doc else "")
+            + f", seeds {seed}..{seed + config.repeats - 1}"
         ),
         "macro_f1": summary,
         "metrics": metrics.astype(object).where(metrics.notna(), None).to_dict(orient="records"),
-        "params": dataclasses.asdict(params),
+        "params": _card_params(config, seed),
         "packages": packages,
         "trusted_types": list(TRUSTED_TYPES),
     }
+
+
+def _card_params(config: ClassifyConfig, seed: int) -> dict[str, Any]:
+    """The card's parameters: the modelling knobs of ``[classify]`` and the seed."""
+    params = config.model_dump(mode="json", exclude={"labels_file"})
+    return {**params, "seed": seed}
 
 
 def classify_command(
@@ -1024,7 +978,8 @@ def classify_command(
     sentences_path: Path,
     tokens_path: Path,
     out_dir: Path,
-    params: ClassifyParams | Mapping[str, Any] | None = None,
+    config: ClassifyConfig | None = None,
+    seed: int = 42,
     families: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, Any]:
     """Load labels, train and evaluate, save the model, its card, predictions and metrics.
@@ -1039,12 +994,14 @@ def classify_command(
         ``paths`` ({name: Path}), ``macro_f1`` ({model: {mean, std, min, max}}) and ``labels``
         ({label: count}).
     """
-    p = ClassifyParams.coerce(params)
+    p = config or ClassifyConfig()
     out_dir = Path(out_dir)
     sentences = pd.read_parquet(sentences_path)
     tokens = pd.read_parquet(tokens_path)
     annotations = read_annotations(Path(labels_path))
-    model, tables = train_classifier(annotations, sentences=sentences, tokens=tokens, params=p, families=families)
+    model, tables = train_classifier(
+        annotations, sentences=sentences, tokens=tokens, config=p, seed=seed, families=families
+    )
     if p.predict_on == "candidates":
         pool = candidate_sentences(sentences, tokens, families=families)
     else:
@@ -1073,7 +1030,8 @@ def classify_command(
         examples_counts=tables["annotation_counts"],
         metrics=tables["metrics"],
         model_file="model.skops",
-        params=dataclasses.replace(p, features="+".join(used)),
+        config=p.model_copy(update={"features": "+".join(used)}),
+        seed=seed,
     )
     paths["model_card"] = write_json(card, out_dir / "model_card.json")
     logger.info("classifier trained on %d sentences; outputs in %s", card["n_examples"], out_dir)

@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.stages import sha256_file
+from pipeline.config import Config
+from pipeline.digests import sha256_file
 from pipeline.tables import write_json
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ __all__ = [
     "package_versions",
     "sha256_file",
     "write_manifest",
+    "write_run_manifest",
 ]
 
 KEY_PACKAGES = (
@@ -60,6 +62,9 @@ KEY_PACKAGES = (
 NON_REPRODUCIBLE_SUFFIXES = frozenset({".duckdb", ".wal"})
 
 MANIFEST_VERSION = 1
+
+#: The dependency lock file, beside the package (its checksum pins the environment).
+LOCK_FILE = Path(__file__).resolve().parent.parent / "requirements.lock"
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -255,3 +260,52 @@ def compare_outputs(manifest: Mapping[str, Any], *, root: Path) -> pd.DataFrame:
         )
     columns = ["path", "expected_sha256", "actual_sha256", "status", "reproducible"]
     return pd.DataFrame(rows, columns=columns).sort_values("path", kind="mergesort").reset_index(drop=True)
+
+
+def write_run_manifest(
+    config: Config,
+    *,
+    config_path: Path | None,
+    results: Mapping[str, Mapping[str, Any]],
+    started: datetime,
+    root: Path,
+    ended: datetime | None = None,
+) -> Path:
+    """Write ``manifest.json`` for a finished run into ``config.output.reports_dir``.
+
+    Inputs are every stage's outside inputs (:func:`pipeline.registry.external_inputs`) and the
+    config file; outputs are every file the stages wrote (their results).
+
+    Args:
+        config: The run's configuration.
+        config_path: The configuration file, if the run read one.
+        results: ``{stage: {"outputs": {path: sha256}, ...}}`` of every stage that ran.
+        started: When the run started.
+        root: Paths are stored relative to this folder.
+        ended: When it ended (default: now).
+    """
+    import json
+    import os
+
+    from pipeline.registry import external_inputs
+
+    inputs = external_inputs(config)
+    if config_path is not None:
+        inputs.append(Path(config_path))
+    outputs = sorted({Path(p) for result in results.values() for p in result["outputs"]})
+    nlp_meta_path = config.output.processed_dir / "nlp_meta.json"
+    nlp_meta = json.loads(nlp_meta_path.read_text(encoding="utf-8")) if nlp_meta_path.is_file() else {}
+    manifest = build_manifest(
+        # paths relative to the run's root, so that the run can be replayed in another folder
+        config=config.relative_to(root).as_dict(),
+        config_path=config_path,
+        inputs=inputs,
+        outputs=outputs,
+        lock_file=LOCK_FILE,
+        nlp_meta=nlp_meta,
+        seeds={"run.seed": config.run.seed, "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED")},
+        started=started,
+        ended=ended or datetime.now(UTC),
+        root=root,
+    )
+    return write_manifest(manifest, config.output.reports_dir / "manifest.json")

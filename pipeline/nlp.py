@@ -97,6 +97,7 @@ from spacy.language import Language
 from spacy.symbols import NOUN, PRON, PROPN
 from spacy.tokens import Doc, DocBin, MorphAnalysis
 
+from pipeline.config import NlpConfig
 from pipeline.normalise import normalise_lemma
 from pipeline.tables import atomic_path, write_json
 
@@ -840,13 +841,10 @@ def parse_documents(
     documents: pd.DataFrame,
     out_dir: Path,
     *,
-    model: str = DEFAULT_MODEL,
-    batch_size: int = 64,
-    n_process: int = 1,
+    config: NlpConfig | None = None,
     cache_dir: Path | None = None,
     shard: str | None = None,
     progress: Callable[[int], None] | None = None,
-    max_chars: int | None = None,
     disable: Sequence[str] = DEFAULT_DISABLE,
     nlp: Language | None = None,
 ) -> dict[str, Any]:
@@ -857,13 +855,14 @@ def parse_documents(
             treated as empty). Rows are processed in ``doc_id`` order.
         out_dir: Folder for ``{table}.parquet`` and ``nlp_meta.json`` (or, with ``shard``,
             ``{table}.part-{shard}.parquet`` and ``nlp_meta.part-{shard}.json``).
-        model: Installed spaCy pipeline package to load (ignored when ``nlp`` is given).
-        batch_size: Documents per ``nlp.pipe`` batch, per cache file and per Arrow batch.
-        n_process: Processes for ``nlp.pipe``.
+        config: The ``[nlp]`` section: ``model`` (installed spaCy pipeline, ignored when
+            ``nlp`` is given), ``batch_size`` (documents per ``nlp.pipe`` batch, per cache file
+            and per Arrow batch), ``n_process`` and ``max_chars`` (longest text parsed in one
+            piece; ``None`` is ``nlp.max_length``). ``config.cache`` is the caller's to honour
+            by passing ``cache_dir``.
         cache_dir: Folder of the parse cache; None disables caching.
         shard: Name of this worker's shard; its part files are merged by :func:`combine_parts`.
         progress: Called after each batch with the number of documents it finished.
-        max_chars: Longest text parsed in one piece (default ``nlp.max_length``).
         disable: Components not loaded (ignored when ``nlp`` is given).
         nlp: An already loaded pipeline (lets a caller load the model once).
 
@@ -877,11 +876,13 @@ def parse_documents(
     """
     if shard is not None and not re.fullmatch(r"[A-Za-z0-9_-]+", shard):
         raise ValueError(f"shard name must be [A-Za-z0-9_-]+, got {shard!r}")
+    config = config or NlpConfig()
+    batch_size, n_process = config.batch_size, config.n_process
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if nlp is None:
-        nlp = load_pipeline(model, disable=disable)
-    limit = int(max_chars or nlp.max_length)
+        nlp = load_pipeline(config.model, disable=disable)
+    limit = int(config.max_chars or nlp.max_length)
     if limit > nlp.max_length:
         # spaCy refuses texts over max_length; a larger configured limit is a deliberate choice
         nlp.max_length = limit

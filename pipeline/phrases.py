@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phrases
 
+from pipeline.config import PhrasesConfig
+
 __all__ = [
     "PHRASE_COLUMNS",
     "build_phrases",
@@ -173,13 +175,13 @@ def build_phrases(
     tokens: pd.DataFrame,
     noun_chunks: pd.DataFrame,
     *,
-    min_count: int = 5,
-    threshold: float = 0.3,
-    scoring: str = "npmi",
+    config: PhrasesConfig,
 ) -> pd.DataFrame:
     """Return the full ``phrases`` table: noun chunks plus learnt collocations, sorted.
 
-    Rows are sorted by ``(doc_id, sent_id, start_char, end_char, kind, phrase)``.
+    ``config`` is the ``[phrases]`` section (``min_count``, ``threshold``, ``scoring`` of
+    :func:`learn_phrases`). Rows are sorted by ``(doc_id, sent_id, start_char, end_char, kind,
+    phrase)``.
     """
-    collocations = learn_phrases(tokens, min_count=min_count, threshold=threshold, scoring=scoring)
+    collocations = learn_phrases(tokens, min_count=config.min_count, threshold=config.threshold, scoring=config.scoring)
     return _sorted(pd.concat([noun_chunk_phrases(noun_chunks), collocations], ignore_index=True))

@@ -4,13 +4,13 @@ Each ``run_*`` function takes the validated :class:`~pipeline.config.Config`, re
 outputs of the stages before it (by path from the config), writes its own outputs atomically,
 and returns a :class:`StageResult` naming every file it wrote with its sha256. Each stage also
 leaves a stamp (``.stage-NAME.json``) listing those files, so a caller can tell whether a
-stage's outputs are still there and unchanged (:func:`outputs_intact`). The Prefect flows in
-``flows/`` wrap these functions; tests and the benchmarks call them directly.
+stage's outputs are still there and unchanged (:func:`outputs_intact`). What each stage reads
+and writes is declared in :mod:`pipeline.registry`, from which the flows, cache keys and the
+manifest are derived.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -21,13 +21,29 @@ from typing import Any
 import pandas as pd
 
 from pipeline.config import Config
+from pipeline.digests import sha256_file
 from pipeline.tables import write_csv, write_json, write_parquet, write_table
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "TOKEN_COLUMNS",
+    "StageResult",
+    "combine_nlp",
+    "corpus_files",
+    "nlp_shard_size",
+    "outputs_intact",
+    "run_classify",
+    "run_ingest",
+    "run_nlp_shard",
+    "run_report",
+    "run_stats",
+    "run_topics",
+    "shard_bounds",
+]
+
 RUN_DEPENDENT_NLP_KEYS = ("parsed", "cached", "cache_files_rebuilt", "n_process")
-STAGES = ("ingest", "nlp", "stats", "topics", "classify", "report")
-PIPELINE_ROOT = Path(__file__).resolve().parent
+CODEBOOK = Path(__file__).resolve().parent.parent / "docs" / "codebook.md"
 
 
 @dataclass(frozen=True)
@@ -42,35 +58,12 @@ class StageResult:
         return asdict(self)
 
 
-def sha256_file(path: Path, *, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def digest_files(paths: Iterable[Path], *, root: Path | None = None) -> str:
-    """One sha256 over the names (relative to ``root``) and contents of ``paths``, sorted."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(p) for p in paths):
-        name = path.relative_to(root).as_posix() if root else path.as_posix()
-        digest.update(name.encode("utf-8") + b"\0" + sha256_file(path).encode("ascii") + b"\n")
-    return digest.hexdigest()
-
-
 def corpus_files(path: Path) -> list[Path]:
     """The regular files under a corpus path (the path itself if it is a file), sorted."""
     path = Path(path)
     if path.is_file():
         return [path]
     return sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
-
-
-def code_digest(*, root: Path = PIPELINE_ROOT) -> str:
-    """sha256 over the library's source, so a change of code invalidates cached stages."""
-    return digest_files(root.rglob("*.py"), root=root)
 
 
 def _stamp_path(config: Config, stage: str) -> Path:
@@ -140,6 +133,15 @@ def shard_bounds(n_documents: int, n_shards: int) -> list[tuple[int, int]]:
     return bounds
 
 
+def nlp_shard_size(config: Config, *, shard: int, n_shards: int) -> int:
+    """Documents in one shard (for a progress bar), read from the documents table's footer."""
+    import pyarrow.parquet as pq
+
+    n_documents = pq.ParquetFile(config.output.processed_dir / "documents.parquet").metadata.num_rows
+    start, stop = shard_bounds(n_documents, n_shards)[shard]
+    return stop - start
+
+
 def run_nlp_shard(
     config: Config,
     *,
@@ -160,13 +162,10 @@ def run_nlp_shard(
     return parse_documents(
         documents.iloc[start:stop].reset_index(drop=True),
         out,
-        model=config.nlp.model,
-        batch_size=config.nlp.batch_size,
-        n_process=config.nlp.n_process,
+        config=config.nlp,
         cache_dir=(out / "cache" / "nlp") if config.nlp.cache else None,
         shard=f"{shard:03d}",
         progress=progress,
-        **({"max_chars": config.nlp.max_chars} if config.nlp.max_chars else {}),
     )
 
 
@@ -183,13 +182,7 @@ def combine_nlp(config: Config, shard_meta: list[Mapping[str, Any]]) -> StageRes
     meta = combine_parts(out)
     tokens = pd.read_parquet(out / "tokens.parquet")
     noun_chunks = pd.read_parquet(out / "noun_chunks.parquet")
-    phrases = build_phrases(
-        tokens,
-        noun_chunks,
-        min_count=config.phrases.min_count,
-        threshold=config.phrases.threshold,
-        scoring=config.phrases.scoring,
-    )
+    phrases = build_phrases(tokens, noun_chunks, config=config.phrases)
     meta = dict(meta) | {"phrases": len(phrases)}
     # Cache hits differ between a cold and a warm run of the same inputs: they belong to this
     # run's summary (stamp and manifest), not to the reproducible nlp_meta.json.
@@ -198,12 +191,6 @@ def combine_nlp(config: Config, shard_meta: list[Mapping[str, Any]]) -> StageRes
     paths.append(write_parquet(phrases, out / "phrases.parquet"))
     paths.append(write_json(meta, out / "nlp_meta.json"))
     return _finish(config, "nlp", paths, meta | run_counts | {"shards": len(shard_meta)})
-
-
-def run_nlp(config: Config, *, progress: Callable[[int], None] | None = None) -> StageResult:
-    """The spaCy stage in one process (one shard)."""
-    meta = run_nlp_shard(config, shard=0, n_shards=1, progress=progress)
-    return combine_nlp(config, [meta])
 
 
 # --- analyses -----------------------------------------------------------------------------------
@@ -239,8 +226,14 @@ def run_stats(config: Config) -> StageResult:
     from pipeline.stats import corpus_statistics
 
     data = _read_processed(config, "documents", "sentences", "tokens", "phrases")
-    params = config.stats.model_dump(mode="json") | {"normalise": config.normalise.model_dump(mode="json")}
-    tables = corpus_statistics(data["tokens"], data["documents"], data["sentences"], data["phrases"], params=params)
+    tables = corpus_statistics(
+        data["tokens"],
+        data["documents"],
+        data["sentences"],
+        data["phrases"],
+        config=config.stats,
+        normalise=config.normalise,
+    )
     return _write_analysis(config, "stats", tables, {})
 
 
@@ -249,12 +242,15 @@ def run_topics(config: Config) -> StageResult:
     from pipeline.topics import topic_models
 
     data = _read_processed(config, "documents", "tokens", "phrases", token_columns=TOKEN_COLUMNS["topics"])
-    params = config.topics.model_dump(mode="json") | {
-        "seed": config.run.seed,
-        "normalise": config.normalise.model_dump(mode="json"),
-    }
-    work = config.output.processed_dir / "topics_work"
-    tables = topic_models(data["tokens"], data["documents"], data["phrases"], params=params, work_dir=work)
+    tables = topic_models(
+        data["tokens"],
+        data["documents"],
+        data["phrases"],
+        config=config.topics,
+        normalise=config.normalise,
+        seed=config.run.seed,
+        work_dir=config.output.processed_dir / "topics_work",
+    )
     return _write_analysis(config, "topics", tables, {})
 
 
@@ -265,8 +261,14 @@ def run_classify(config: Config) -> StageResult:
     data = _read_processed(config, "documents", "sentences", "tokens", token_columns=TOKEN_COLUMNS["classify"])
     labels_file = config.classify.labels_file
     annotations = read_annotations(labels_file) if labels_file else None
-    params = config.classify.model_dump(mode="json") | {"seed": config.run.seed}
-    tables = framing_analysis(data["sentences"], data["tokens"], data["documents"], annotations, params=params)
+    tables = framing_analysis(
+        data["sentences"],
+        data["tokens"],
+        data["documents"],
+        annotations,
+        config=config.classify,
+        seed=config.run.seed,
+    )
     return _write_analysis(config, "classify", tables, {})
 
 
@@ -281,7 +283,7 @@ def run_report(config: Config) -> StageResult:
         processed_dir=config.output.processed_dir,
         tables_dir=config.output.tables_dir,
         reports_dir=config.output.reports_dir,
-        config=config.as_dict(),
-        codebook_path=Path("docs/codebook.md"),
+        config=config,
+        codebook_path=CODEBOOK,
     )
     return _finish(config, "report", paths, {})

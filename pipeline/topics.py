@@ -35,7 +35,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import gensim
 import numpy as np
@@ -50,10 +49,10 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
 from threadpoolctl import threadpool_limits
 
+from pipeline.config import NormaliseConfig, TopicsConfig
 from pipeline.normalise import stop_words
 
 __all__ = [
-    "DEFAULT_PARAMS",
     "TABLE_COLUMNS",
     "bag_of_words_units",
     "choose_k",
@@ -66,31 +65,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PARAMS: dict[str, Any] = {
-    "unit": "document",  # "document" | "paragraph"
-    "pos": ("NOUN", "PROPN", "ADJ", "VERB"),  # empty: no part-of-speech filter
-    "min_length": 2,
-    "phrase_kinds": ("collocation",),
-    "normalise": {"stop_extra": (), "stop_keep": ()},  # the shared [normalise] config section
-    "k_min": 2,
-    "k_max": 8,
-    "passes": 10,
-    "pass_budget": 20_000,  # cap on LDA passes x units; see lda_passes
-    "iterations": 200,
-    "chunksize": 2000,
-    "alpha": "symmetric",  # or "auto"; see the module docstring
-    "no_below": 2,
-    "no_above": 0.5,
-    "keep_n": 100_000,
-    "seed": 42,
-    "coherence_topn": 10,
-    "n_terms": 10,
-    "include_nmf": True,
-    "drop_duplicates": True,  # leave out documents whose ``dup_of`` names an earlier document
-    "nmf_max_iter": 400,
-    "small_corpus_units": 200,
-}
-
 TABLE_COLUMNS: dict[str, list[str]] = {
     "topic_terms": ["model", "topic", "rank", "term", "weight"],
     "doc_topics": ["model", "doc_id", "topic", "weight"],
@@ -102,7 +76,6 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 }
 
 _UNITS = ("document", "paragraph")
-_ALPHAS = ("symmetric", "auto")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _MIN_UNITS = 4  # k >= 2 and k <= units / 2
 
@@ -115,55 +88,6 @@ class _Fit:
     k: int
     topic_term: np.ndarray
     unit_topic: np.ndarray
-
-
-def _params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge ``params`` over the defaults and check them; raise ValueError on a bad value."""
-    unknown = sorted(set(params) - set(DEFAULT_PARAMS))
-    if unknown:
-        raise ValueError(f"unknown topic-model parameters: {unknown}")
-    p = {**DEFAULT_PARAMS, **params}
-    if p["unit"] not in _UNITS:
-        raise ValueError(f"unit must be one of {_UNITS}, got {p['unit']!r}")
-    if p["alpha"] not in _ALPHAS:
-        raise ValueError(f"alpha must be one of {_ALPHAS}, got {p['alpha']!r}")
-    for key in (
-        "k_min",
-        "k_max",
-        "passes",
-        "pass_budget",
-        "iterations",
-        "chunksize",
-        "no_below",
-        "keep_n",
-        "coherence_topn",
-        "n_terms",
-        "nmf_max_iter",
-        "min_length",
-    ):
-        if not isinstance(p[key], int) or isinstance(p[key], bool) or p[key] < 1:
-            raise ValueError(f"{key} must be a positive integer, got {p[key]!r}")
-    for key in ("include_nmf", "drop_duplicates"):
-        if not isinstance(p[key], bool):
-            raise ValueError(f"{key} must be true or false, got {p[key]!r}")
-    if p["k_min"] > p["k_max"]:
-        raise ValueError(f"k_min ({p['k_min']}) is greater than k_max ({p['k_max']})")
-    if not 0.0 < float(p["no_above"]) <= 1.0:
-        raise ValueError(f"no_above must be in (0, 1], got {p['no_above']!r}")
-    unknown = sorted(set(p["normalise"]) - set(DEFAULT_PARAMS["normalise"]))
-    if unknown:
-        raise ValueError(f"unknown normalise parameters: {unknown}")
-    p["normalise"] = {**DEFAULT_PARAMS["normalise"], **p["normalise"]}
-    for key, value in (
-        ("pos", p["pos"]),
-        ("phrase_kinds", p["phrase_kinds"]),
-        ("stop_extra", p["normalise"]["stop_extra"]),
-        ("stop_keep", p["normalise"]["stop_keep"]),
-    ):
-        if isinstance(value, str):
-            raise ValueError(f"{key} must be a list of strings, not a string")
-    p["pos"], p["phrase_kinds"] = tuple(p["pos"]), tuple(p["phrase_kinds"])
-    return p
 
 
 def _paragraph_index(tokens: pd.DataFrame, documents: pd.DataFrame) -> np.ndarray:
@@ -399,19 +323,19 @@ def lda_passes(n_units: int, *, passes: int, pass_budget: int) -> int:
     return max(1, min(passes, pass_budget // max(n_units, 1)))
 
 
-def _fit_lda(corpus: MmCorpus, dictionary: Dictionary, k: int, p: Mapping[str, Any]) -> _Fit:
+def _fit_lda(corpus: MmCorpus, dictionary: Dictionary, k: int, p: TopicsConfig, seed: int) -> _Fit:
     """LDA at k on the serialised corpus; unit-topic weights are the normalised variational gamma."""
-    passes = lda_passes(len(corpus), passes=p["passes"], pass_budget=p["pass_budget"])
+    passes = lda_passes(len(corpus), passes=p.passes, pass_budget=p.pass_budget)
     lda = LdaModel(
         corpus=corpus,
         id2word=dictionary,
         num_topics=k,
         passes=passes,
-        iterations=p["iterations"],
-        chunksize=p["chunksize"],
-        alpha=p["alpha"],
+        iterations=p.iterations,
+        chunksize=p.chunksize,
+        alpha=p.alpha,
         eta=None,
-        random_state=p["seed"],
+        random_state=seed,
         eval_every=None,
         update_every=1,
     )
@@ -419,7 +343,7 @@ def _fit_lda(corpus: MmCorpus, dictionary: Dictionary, k: int, p: Mapping[str, A
     chunk: list[list[tuple[int, float]]] = []
     for bow in corpus:
         chunk.append(bow)
-        if len(chunk) == p["chunksize"]:
+        if len(chunk) == p.chunksize:
             gammas.append(lda.inference(chunk)[0])
             chunk = []
     if chunk:
@@ -428,14 +352,14 @@ def _fit_lda(corpus: MmCorpus, dictionary: Dictionary, k: int, p: Mapping[str, A
     return _Fit("lda", k, lda.get_topics().astype(np.float64), gamma / gamma.sum(axis=1, keepdims=True))
 
 
-def _fit_nmf(tfidf: sp.csr_matrix, k: int, p: Mapping[str, Any]) -> _Fit:
+def _fit_nmf(tfidf: sp.csr_matrix, k: int, p: TopicsConfig, seed: int) -> _Fit:
     """NMF at k of the TF-IDF matrix; both factors' rows are scaled to sum to one."""
-    nmf = NMF(n_components=k, init="nndsvda", random_state=p["seed"], max_iter=p["nmf_max_iter"])
+    nmf = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=p.nmf_max_iter)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         w = nmf.fit_transform(tfidf)
     if any(issubclass(c.category, ConvergenceWarning) for c in caught):
-        logger.warning("NMF at k=%d did not converge in %d iterations", k, p["nmf_max_iter"])
+        logger.warning("NMF at k=%d did not converge in %d iterations", k, p.nmf_max_iter)
     h = nmf.components_.astype(np.float64)
     h_sum = h.sum(axis=1, keepdims=True)
     w_sum = w.sum(axis=1, keepdims=True)
@@ -447,12 +371,12 @@ def _fit_nmf(tfidf: sp.csr_matrix, k: int, p: Mapping[str, Any]) -> _Fit:
     )
 
 
-def _passes_note(n_units: int, p: Mapping[str, Any]) -> str:
+def _passes_note(n_units: int, p: TopicsConfig) -> str:
     """The LDA passes run, saying so when the pass budget cut them."""
-    run = lda_passes(n_units, passes=p["passes"], pass_budget=p["pass_budget"])
-    if run == p["passes"]:
+    run = lda_passes(n_units, passes=p.passes, pass_budget=p.pass_budget)
+    if run == p.passes:
         return str(run)
-    return f"{run} (of {p['passes']}: pass_budget {p['pass_budget']} / {n_units} units)"
+    return f"{run} (of {p.passes}: pass_budget {p.pass_budget} / {n_units} units)"
 
 
 def _bow_stream(dictionary: Dictionary, texts: Iterable[Sequence[str]]) -> Iterator[list]:
@@ -495,7 +419,9 @@ def topic_models(
     documents: pd.DataFrame,
     phrases: pd.DataFrame | None,
     *,
-    params: Mapping[str, Any],
+    config: TopicsConfig,
+    normalise: NormaliseConfig,
+    seed: int,
     work_dir: Path,
 ) -> dict[str, pd.DataFrame]:
     """Fit LDA (and NMF) for each k in range, score their coherence, and describe the chosen k.
@@ -508,7 +434,10 @@ def topic_models(
             is_alpha`` are used).
         documents: The ``documents`` table (``doc_id, doc_type, text`` are used).
         phrases: The ``phrases`` table, or None when the nlp stage made none.
-        params: Parameters, over ``DEFAULT_PARAMS`` (unknown keys raise ValueError).
+        config: The ``[topics]`` section (parameters documented on
+            :class:`~pipeline.config.TopicsConfig`).
+        normalise: The ``[normalise]`` section (stop list).
+        seed: Seed of LDA and NMF (``run.seed``).
         work_dir: Folder for the serialised bag-of-words corpus (``bow.mm``, ``dictionary.txt``).
 
     Returns:
@@ -518,40 +447,37 @@ def topic_models(
         ``topic_model_info``. When the corpus is too small for two topics (fewer than 4 units
         with terms, or fewer than 2 terms after filtering) every table but ``topic_model_info``
         is empty and its ``note`` says why.
-
-    Raises:
-        ValueError: A parameter is unknown or out of range.
     """
     # BLAS threads change the order of floating-point sums, so LDA and NMF could differ in the
     # last bits between a 2-core laptop, a Dask worker (one thread) and CI: one thread gives
     # the same tables everywhere (and costs nothing measurable here).
     with threadpool_limits(limits=1, user_api="blas"):
-        p = _params(params)
+        p = config
         work_dir = Path(work_dir)
         work_dir.mkdir(parents=True, exist_ok=True)
         n_duplicates = 0
-        if p["drop_duplicates"] and "dup_of" in documents.columns:
+        if p.drop_duplicates and "dup_of" in documents.columns:
             duplicate = documents["dup_of"].notna()
             n_duplicates = int(duplicate.sum())
             tokens = tokens[~tokens["doc_id"].isin(set(documents.loc[duplicate, "doc_id"]))]
             if phrases is not None:
                 phrases = phrases[~phrases["doc_id"].isin(set(documents.loc[duplicate, "doc_id"]))]
-        extra, keep = tuple(p["normalise"]["stop_extra"]), tuple(p["normalise"]["stop_keep"])
+        extra, keep = tuple(normalise.stop_extra), tuple(normalise.stop_keep)
         units = bag_of_words_units(
             tokens,
             documents,
             phrases,
-            unit=p["unit"],
-            pos=p["pos"],
-            min_length=p["min_length"],
+            unit=p.unit,
+            pos=tuple(p.pos),
+            min_length=p.min_length,
             stop_words=stop_words(extra=extra, keep=keep),
             keep_words=keep,
-            phrase_kinds=p["phrase_kinds"],
+            phrase_kinds=tuple(p.phrase_kinds),
         )
         # Units without a content term would count in the document frequencies of no_above.
         units = units[units["terms"].map(len) > 0].reset_index(drop=True)
         dictionary = sorted_dictionary(units["terms"])
-        dictionary.filter_extremes(no_below=p["no_below"], no_above=float(p["no_above"]), keep_n=p["keep_n"])
+        dictionary.filter_extremes(no_below=p.no_below, no_above=float(p.no_above), keep_n=p.keep_n)
         vocab = np.array([dictionary[i] for i in range(len(dictionary))], dtype=object)
         kept = set(vocab.tolist())
         n_kept = np.array([sum(1 for t in terms if t in kept) for terms in units["terms"]])
@@ -560,24 +486,24 @@ def topic_models(
         n_units, n_docs = len(units), int(units["doc_id"].nunique())
 
         info: list[tuple[str, str]] = [
-            ("unit", p["unit"]),
+            ("unit", p.unit),
             ("units", str(n_units)),
             ("documents", str(len(documents))),
             ("documents_with_terms", str(n_docs)),
             ("duplicates_left_out", str(n_duplicates)),
             ("vocabulary_size", str(len(dictionary))),
-            ("k_requested", f"{p['k_min']}..{p['k_max']}"),
-            ("seed", str(p["seed"])),
-            ("alpha", p["alpha"]),
+            ("k_requested", f"{p.k_min}..{p.k_max}"),
+            ("seed", str(seed)),
+            ("alpha", p.alpha),
             ("passes", _passes_note(n_units, p)),
-            ("iterations", str(p["iterations"])),
-            ("coherence_topn", str(p["coherence_topn"])),
+            ("iterations", str(p.iterations)),
+            ("coherence_topn", str(p.coherence_topn)),
             ("gensim_version", gensim.__version__),
             ("sklearn_version", sklearn.__version__),
             ("stop_extra", ", ".join(sorted(extra))),
             ("stop_keep", ", ".join(sorted(keep))),
         ]
-        ks = k_range(n_units, len(dictionary), k_min=p["k_min"], k_max=p["k_max"])
+        ks = k_range(n_units, len(dictionary), k_min=p.k_min, k_max=p.k_max)
         if not ks:
             note = (
                 f"too small for topic models: {n_units} units with terms and a vocabulary of "
@@ -586,8 +512,8 @@ def topic_models(
             logger.warning(note)
             return _empty_tables([*info, ("note", note)])
         note = ""  # no note: written as a null
-        if n_units < p["small_corpus_units"]:
-            note = f"only {n_units} units (< {p['small_corpus_units']}): topics on so few texts are indicative only"
+        if n_units < p.small_corpus_units:
+            note = f"only {n_units} units (< {p.small_corpus_units}): topics on so few texts are indicative only"
             logger.warning(note)
         info.append(("k_range", f"{ks[0]}..{ks[-1]}"))
 
@@ -600,17 +526,17 @@ def topic_models(
 
         fits: dict[tuple[str, int], _Fit] = {}
         rows = []
-        models = ["lda", "nmf"] if p["include_nmf"] else ["lda"]
+        models = ["lda", "nmf"] if p.include_nmf else ["lda"]
         tfidf = None
-        if p["include_nmf"]:
+        if p.include_nmf:
             counts = corpus2csc(corpus, num_terms=len(dictionary), num_docs=n_units).T.tocsr()
             tfidf = TfidfTransformer(norm="l2", smooth_idf=True).fit_transform(counts)
         tops: list[list[str]] = []
         for k in ks:
             for model in models:
-                fit = _fit_lda(corpus, dictionary, k, p) if model == "lda" else _fit_nmf(tfidf, k, p)
+                fit = _fit_lda(corpus, dictionary, k, p, seed) if model == "lda" else _fit_nmf(tfidf, k, p, seed)
                 fits[(model, k)] = fit
-                tops += [[t for t, _ in topic] for topic in _top_terms(fit.topic_term, vocab, p["coherence_topn"])]
+                tops += [[t for t, _ in topic] for topic in _top_terms(fit.topic_term, vocab, p.coherence_topn)]
                 logger.info("fitted %s at k=%d", model, k)
         scores = _coherence_per_topic(tops, texts=texts, corpus=corpus, dictionary=dictionary)
         # Each measure of a fit is the arithmetic mean over its topics, as gensim aggregates.
@@ -627,7 +553,7 @@ def topic_models(
         chosen_k, reason = choose_k(lda_rows["k"].tolist(), lda_rows["c_v"].tolist())
         coherence["chosen"] = coherence["k"] == chosen_k
         coherence = coherence.sort_values(["model", "k"], kind="mergesort").reset_index(drop=True)
-        if p["include_nmf"]:
+        if p.include_nmf:
             nmf_rows = coherence[coherence["model"] == "nmf"]
             nmf_k, _ = choose_k(nmf_rows["k"].tolist(), nmf_rows["c_v"].tolist())
             info.append(("nmf_best_k", str(nmf_k)))
@@ -640,7 +566,7 @@ def topic_models(
             unit_size=unit_size,
             vocab=vocab,
             documents=documents,
-            n_terms=p["n_terms"],
+            n_terms=p.n_terms,
             per_topic_cv=per_topic_cv,
         )
         tables["coherence_by_k"] = coherence[TABLE_COLUMNS["coherence_by_k"]]

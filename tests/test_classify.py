@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import skops.io
+from pydantic import ValidationError
 from skops.io.exceptions import UntrustedTypesFoundException
 
 from pipeline import classify
 from pipeline.classify import (
     ACTIVITIES,
-    ClassifyParams,
     LexiconRuleClassifier,
     TooFewExamplesError,
     align_annotations,
@@ -32,13 +32,14 @@ from pipeline.classify import (
     train_classifier,
     uncertain_sentences,
 )
+from pipeline.config import ClassifyConfig
 
 FAMILIES = {
     "leadership": frozenset({"lead", "leader", "leadership"}),
     "management": frozenset({"manage", "manager", "management"}),
 }
 
-FAST = {"folds": 3, "repeats": 2, "seed": 7}
+FAST = {"config": ClassifyConfig(folds=3, repeats=2), "seed": 7}
 
 
 def _tables(rows: list[tuple[str, int, str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -143,7 +144,7 @@ def test_activity_lexicon_is_disjoint_from_each_other() -> None:
 
 
 def test_planted_separable_task_is_learnt_perfectly() -> None:
-    tables = cross_validate(labelled_examples(_planted()), params=FAST, families=FAMILIES)
+    tables = cross_validate(labelled_examples(_planted()), **FAST, families=FAMILIES)
     row = _macro_f1(tables["metrics"], "logreg")
     assert (row["mean"], row["min"], row["max"]) == (1.0, 1.0, 1.0)
     assert row["n_folds"] == 6
@@ -158,7 +159,7 @@ def test_planted_separable_task_is_learnt_perfectly() -> None:
 
 def test_shuffled_labels_are_at_chance() -> None:
     examples = labelled_examples(_planted(shuffled=True))
-    tables = cross_validate(examples, params=FAST, families=FAMILIES)
+    tables = cross_validate(examples, **FAST, families=FAMILIES)
     assert _macro_f1(tables["metrics"], "logreg")["mean"] < 0.6
 
 
@@ -189,14 +190,23 @@ def test_repeats_use_different_shuffles() -> None:
     assert first != second
 
 
-def test_predictions_and_metrics_are_reproducible() -> None:
-    labelled = _planted(shuffled=True)
-    model_1, tables_1 = train_classifier(labelled, params=FAST, families=FAMILIES)
-    model_2, tables_2 = train_classifier(labelled, params=FAST, families=FAMILIES)
+def _train_and_score(labelled: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
+    model, tables = train_classifier(labelled, **FAST, families=FAMILIES)
     X = labelled_examples(labelled)[["text", "norms"]]
-    np.testing.assert_array_equal(model_1.predict_proba(X), model_2.predict_proba(X))
-    pd.testing.assert_frame_equal(tables_1["metrics"], tables_2["metrics"])
-    pd.testing.assert_frame_equal(tables_1["confusion"], tables_2["confusion"])
+    return model.predict_proba(X), tables["metrics"], tables["confusion"]
+
+
+def test_predictions_and_metrics_are_reproducible_in_another_process() -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    labelled = _planted(shuffled=True)
+    here = _train_and_score(labelled)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        there = pool.submit(_train_and_score, labelled).result()
+    np.testing.assert_array_equal(here[0], there[0])
+    pd.testing.assert_frame_equal(here[1], there[1])
+    pd.testing.assert_frame_equal(here[2], there[2])
 
 
 @pytest.mark.parametrize(
@@ -218,25 +228,25 @@ def test_too_few_examples_names_labels_and_counts(counts: dict[str, int], folds:
         }
     )
     with pytest.raises(TooFewExamplesError, match=named) as caught:
-        train_classifier(labelled, params={"folds": folds, "repeats": 1})
+        train_classifier(labelled, config=ClassifyConfig(folds=folds, repeats=1))
     assert isinstance(caught.value, ValueError)
 
 
 def test_too_few_documents_for_grouped_folds() -> None:
     labelled = _planted(n_docs=4, per_doc=4)
     with pytest.raises(TooFewExamplesError, match="4 documents, fewer than folds=5"):
-        train_classifier(labelled, params={"folds": 5, "repeats": 1})
+        train_classifier(labelled, config=ClassifyConfig(folds=5, repeats=1))
 
 
 def test_one_label_is_refused() -> None:
     labelled = _planted().assign(label="a")
     with pytest.raises(TooFewExamplesError, match="at least two labels"):
-        train_classifier(labelled, params=FAST)
+        train_classifier(labelled, **FAST)
 
 
 def test_skops_round_trip(tmp_path: Path) -> None:
     labelled = _planted()
-    model, _ = train_classifier(labelled, params=FAST, families=FAMILIES)
+    model, _ = train_classifier(labelled, **FAST, families=FAMILIES)
     path = save_model(model, tmp_path / "model.skops")
     assert skops.io.get_untrusted_types(file=path) == []
     loaded = load_model(path)
@@ -297,7 +307,7 @@ def test_read_annotations_unguards_and_drops_empty_labels(tmp_path: Path) -> Non
 
 def test_uncertain_sentences_smallest_margin_first() -> None:
     labelled = _planted()
-    model, _ = train_classifier(labelled, params=FAST, families=FAMILIES)
+    model, _ = train_classifier(labelled, **FAST, families=FAMILIES)
     pool = labelled_examples(
         pd.DataFrame(
             {
@@ -318,7 +328,7 @@ def test_uncertain_sentences_smallest_margin_first() -> None:
 
 def test_uncertain_sentences_skips_annotated() -> None:
     labelled = _planted()
-    model, _ = train_classifier(labelled, params=FAST, families=FAMILIES)
+    model, _ = train_classifier(labelled, **FAST, families=FAMILIES)
     pool = labelled_examples(labelled)
     got = uncertain_sentences(model, pool, annotations=labelled.iloc[:40], n=100)
     assert len(got) == 24
@@ -351,7 +361,7 @@ def _framing_corpus() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Data
 
 def test_framing_analysis_tables() -> None:
     sentences, tokens, documents, annotations = _framing_corpus()
-    out = framing_analysis(sentences, tokens, documents, annotations.iloc[:-1], params=FAST, families=FAMILIES)
+    out = framing_analysis(sentences, tokens, documents, annotations.iloc[:-1], **FAST, families=FAMILIES)
     assert sorted(out) == [
         "framing_annotation_counts",
         "framing_by_doc_type",
@@ -411,7 +421,8 @@ def test_classify_command_writes_model_card_and_predictions(tmp_path: Path) -> N
         sentences_path=tmp_path / "sentences.parquet",
         tokens_path=tmp_path / "tokens.parquet",
         out_dir=tmp_path / "out",
-        params={**FAST, "predict_on": "all", "labels_file": "ignored"},
+        config=ClassifyConfig(folds=3, repeats=2, predict_on="all"),
+        seed=7,
         families=FAMILIES,
     )
     assert result["labels"] == {"contrast": 6, "leadership": 6, "management": 6, "neither": 6}
@@ -432,19 +443,19 @@ def test_classify_command_writes_model_card_and_predictions(tmp_path: Path) -> N
 
 
 def test_params_reject_unknown_keys() -> None:
-    with pytest.raises(TypeError, match="unknown classify parameters: fold"):
-        ClassifyParams.coerce({"fold": 3})
+    with pytest.raises(ValidationError, match="fold"):
+        ClassifyConfig(fold=3)
 
 
 def test_params_validate_values() -> None:
-    with pytest.raises(ValueError, match="features"):
-        ClassifyParams(features="chars")
+    with pytest.raises(ValidationError, match="features"):
+        ClassifyConfig(features="chars")
 
 
 def test_pipeline_obeys_estimator_rules() -> None:
     from sklearn.base import clone
 
-    model = classify.build_classifier(FAST)
+    model = classify.build_classifier(**FAST)
     assert clone(model).get_params()["classifier__random_state"] == 7
     assert clone(model).get_params()["classifier__class_weight"] == "balanced"
 
@@ -478,7 +489,9 @@ def test_seed_annotations_cover_every_candidate_of_the_real_pipeline(seed_tables
     key = ["doc_id", "sent_id", "text"]
     keyed = annotations.merge(candidates[key], on=key)
     assert len(keyed) == len(annotations) == len(candidates)
-    out = framing_analysis(sentences, tokens, seed_tables["documents"], annotations, params={"folds": 5, "repeats": 1})
+    out = framing_analysis(
+        sentences, tokens, seed_tables["documents"], annotations, config=ClassifyConfig(folds=5, repeats=1)
+    )
     assert out["framing_sentences"]["annotated_label"].notna().all()
     assert len(out["framing_docs"]) == len(seed_tables["documents"])
     confusion = out["framing_confusion"]
@@ -490,7 +503,9 @@ def test_framing_analysis_without_annotations_lists_candidates(
     annotations: pd.DataFrame | None,
 ) -> None:
     sentences, tokens, documents, _ = _framing_corpus()
-    out = framing_analysis(sentences, tokens, documents, annotations, params={"uncertain_n": 5}, families=FAMILIES)
+    out = framing_analysis(
+        sentences, tokens, documents, annotations, config=ClassifyConfig(uncertain_n=5), families=FAMILIES
+    )
     assert len(out["framing_sentences"]) == 24
     assert out["framing_sentences"]["label"].isna().all()
     assert out["framing_docs"]["n_candidates"].tolist() == [4, 4, 4, 4, 4, 4, 0]
@@ -518,7 +533,9 @@ def test_annotations_of_another_corpus_leave_the_run_unclassified_with_a_note() 
             "label": ["leadership", "management"],
         }
     )
-    out = framing_analysis(sentences, tokens, documents, foreign, params={"uncertain_n": 5}, families=FAMILIES)
+    out = framing_analysis(
+        sentences, tokens, documents, foreign, config=ClassifyConfig(uncertain_n=5), families=FAMILIES
+    )
     assert out["framing_sentences"]["label"].isna().all()
     assert len(out["framing_sentences"]) == 24
     assert out["framing_metrics"].empty

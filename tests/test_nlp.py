@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import nlp as N
+from pipeline.config import NlpConfig
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "raw" / "seed"
 
@@ -57,7 +58,7 @@ def seed_documents() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def seed_parsed(nlp, seed_documents, tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("seed")
-    meta = N.parse_documents(seed_documents, out, nlp=nlp, batch_size=16)
+    meta = N.parse_documents(seed_documents, out, nlp=nlp, config=NlpConfig(batch_size=16))
     return out, meta
 
 
@@ -195,7 +196,7 @@ def test_keys_sorted_consecutive_and_heads_valid(seed_documents, seed_parsed) ->
 
 def test_progress_reports_every_document(nlp, seed_documents, tmp_path) -> None:
     seen: list[int] = []
-    N.parse_documents(seed_documents.head(40), tmp_path, nlp=nlp, batch_size=16, progress=seen.append)
+    N.parse_documents(seed_documents.head(40), tmp_path, nlp=nlp, progress=seen.append, config=NlpConfig(batch_size=16))
     assert seen == [16, 16, 8]
 
 
@@ -209,9 +210,9 @@ def test_input_order_and_duplicates(nlp, tmp_path) -> None:
 
 def test_deterministic_bytes(nlp, seed_documents, tmp_path) -> None:
     docs = seed_documents.head(20)
-    N.parse_documents(docs, tmp_path / "a", nlp=nlp, batch_size=7)
-    N.parse_documents(docs, tmp_path / "b", nlp=nlp, batch_size=7)
-    N.parse_documents(docs, tmp_path / "c", nlp=nlp, batch_size=64)
+    N.parse_documents(docs, tmp_path / "a", nlp=nlp, config=NlpConfig(batch_size=7))
+    N.parse_documents(docs, tmp_path / "b", nlp=nlp, config=NlpConfig(batch_size=7))
+    N.parse_documents(docs, tmp_path / "c", nlp=nlp, config=NlpConfig(batch_size=64))
     assert _bytes(tmp_path / "a") == _bytes(tmp_path / "b") == _bytes(tmp_path / "c")
     assert (tmp_path / "a" / "nlp_meta.json").read_bytes() == (tmp_path / "b" / "nlp_meta.json").read_bytes()
 
@@ -219,7 +220,7 @@ def test_deterministic_bytes(nlp, seed_documents, tmp_path) -> None:
 def test_small_row_groups_give_the_same_rows(nlp, seed_documents, tmp_path, monkeypatch) -> None:
     N.parse_documents(seed_documents.head(30), tmp_path / "a", nlp=nlp)
     monkeypatch.setattr(N, "ROW_GROUP_ROWS", 100)
-    N.parse_documents(seed_documents.head(30), tmp_path / "b", nlp=nlp, batch_size=4)
+    N.parse_documents(seed_documents.head(30), tmp_path / "b", nlp=nlp, config=NlpConfig(batch_size=4))
     assert pq.ParquetFile(tmp_path / "b" / "tokens.parquet").num_row_groups > 3
     for name in N.TABLES:
         pd.testing.assert_frame_equal(
@@ -257,7 +258,7 @@ def test_long_text_split_and_rejoined_equals_unsplit(nlp, tmp_path) -> None:
     text = "\n\n".join(PARAGRAPHS * 3)
     docs = pd.DataFrame({"doc_id": ["long:1"], "text": [text]})
     whole = N.parse_documents(docs, tmp_path / "whole", nlp=nlp)
-    split = N.parse_documents(docs, tmp_path / "split", nlp=nlp, max_chars=200)
+    split = N.parse_documents(docs, tmp_path / "split", nlp=nlp, config=NlpConfig(max_chars=200))
     assert whole["chunks"] == 1 and split["chunks"] > 5
     spans = N.split_text(text, 200)
     assert all(text[b - 2 : b] == "\n\n" for _, b in spans[:-1])  # cut on paragraph breaks
@@ -275,7 +276,7 @@ def test_long_text_split_and_rejoined_equals_unsplit(nlp, tmp_path) -> None:
 def test_hard_cut_keeps_offsets_exact(nlp, tmp_path) -> None:
     text = "Leadership " * 30 + "and management without any punctuation at all"
     docs = pd.DataFrame({"doc_id": ["x:1"], "text": [text]})
-    meta = N.parse_documents(docs, tmp_path, nlp=nlp, max_chars=50)
+    meta = N.parse_documents(docs, tmp_path, nlp=nlp, config=NlpConfig(max_chars=50))
     tables = _tables(tmp_path)
     assert meta["chunks"] == len(N.split_text(text, 50)) > 1
     tokens = tables["tokens"]
@@ -287,22 +288,22 @@ def test_hard_cut_keeps_offsets_exact(nlp, tmp_path) -> None:
 def test_cache_hits_identical_bytes_and_incremental(nlp, seed_documents, tmp_path) -> None:
     docs = seed_documents.head(40)
     cache = tmp_path / "cache"
-    cold = N.parse_documents(docs, tmp_path / "cold", nlp=nlp, cache_dir=cache, batch_size=16)
-    warm = N.parse_documents(docs, tmp_path / "warm", nlp=nlp, cache_dir=cache, batch_size=16)
+    cold = N.parse_documents(docs, tmp_path / "cold", nlp=nlp, cache_dir=cache, config=NlpConfig(batch_size=16))
+    warm = N.parse_documents(docs, tmp_path / "warm", nlp=nlp, cache_dir=cache, config=NlpConfig(batch_size=16))
     assert (cold["parsed"], cold["cached"]) == (40, 0)
     assert (warm["parsed"], warm["cached"]) == (0, 40)
     assert _bytes(tmp_path / "cold") == _bytes(tmp_path / "warm")
     more = seed_documents.head(41)
-    grown = N.parse_documents(more, tmp_path / "grown", nlp=nlp, cache_dir=cache, batch_size=16)
+    grown = N.parse_documents(more, tmp_path / "grown", nlp=nlp, cache_dir=cache, config=NlpConfig(batch_size=16))
     assert (grown["parsed"], grown["cached"]) == (1, 40)
-    N.parse_documents(more, tmp_path / "fresh", nlp=nlp, batch_size=16)
+    N.parse_documents(more, tmp_path / "fresh", nlp=nlp, config=NlpConfig(batch_size=16))
     assert _bytes(tmp_path / "grown") == _bytes(tmp_path / "fresh")
 
 
 def test_cache_key_depends_on_max_chars(nlp, tmp_path) -> None:
     cache = tmp_path / "cache"
     N.parse_documents(HAND, tmp_path / "a", nlp=nlp, cache_dir=cache)
-    other = N.parse_documents(HAND, tmp_path / "b", nlp=nlp, cache_dir=cache, max_chars=10_000)
+    other = N.parse_documents(HAND, tmp_path / "b", nlp=nlp, cache_dir=cache, config=NlpConfig(max_chars=10_000))
     assert other["cached"] == 0
 
 
@@ -341,17 +342,17 @@ def _damage(cache: Path, how: str) -> None:
 def test_damaged_cache_is_rebuilt(nlp, seed_documents, tmp_path, caplog, how) -> None:
     docs = seed_documents.head(32)
     cache = tmp_path / "cache"
-    N.parse_documents(docs, tmp_path / "cold", nlp=nlp, cache_dir=cache, batch_size=8)
+    N.parse_documents(docs, tmp_path / "cold", nlp=nlp, cache_dir=cache, config=NlpConfig(batch_size=8))
     _damage(cache, how)
     with caplog.at_level(logging.WARNING, logger="pipeline.nlp"):
-        again = N.parse_documents(docs, tmp_path / "again", nlp=nlp, cache_dir=cache, batch_size=8)
+        again = N.parse_documents(docs, tmp_path / "again", nlp=nlp, cache_dir=cache, config=NlpConfig(batch_size=8))
     assert _bytes(tmp_path / "cold") == _bytes(tmp_path / "again")
     # the damaged file held 8 docs; a text repeated elsewhere may still be found in the cache
     assert 0 < again["parsed"] <= 8 and again["parsed"] + again["cached"] == 32
     if how != "orphan":
         assert "nlp cache" in caplog.text
         assert again["cache_files_rebuilt"] == 1
-    healed = N.parse_documents(docs, tmp_path / "healed", nlp=nlp, cache_dir=cache, batch_size=8)
+    healed = N.parse_documents(docs, tmp_path / "healed", nlp=nlp, cache_dir=cache, config=NlpConfig(batch_size=8))
     assert all(p.with_suffix(".json").exists() for p in cache.rglob("*.spacy"))
     assert (healed["parsed"], healed["cached"]) == (0, 32)
     assert _bytes(tmp_path / "cold") == _bytes(tmp_path / "healed")
@@ -360,13 +361,13 @@ def test_damaged_cache_is_rebuilt(nlp, seed_documents, tmp_path, caplog, how) ->
 @pytest.mark.parametrize("contiguous", [True, False])
 def test_shards_combine_byte_identical(nlp, seed_documents, tmp_path, contiguous) -> None:
     docs = seed_documents.head(30)
-    N.parse_documents(docs, tmp_path / "single", nlp=nlp, batch_size=8)
+    N.parse_documents(docs, tmp_path / "single", nlp=nlp, config=NlpConfig(batch_size=8))
     if contiguous:
         parts = N.shard_documents(docs, 3)
     else:
         parts = [docs.iloc[i::3] for i in range(3)]
     for number, part in enumerate(parts):
-        N.parse_documents(part, tmp_path / "sharded", nlp=nlp, batch_size=5, shard=f"w{number}")
+        N.parse_documents(part, tmp_path / "sharded", nlp=nlp, shard=f"w{number}", config=NlpConfig(batch_size=5))
     assert sorted(p.name for p in (tmp_path / "sharded").glob("tokens.part-*.parquet")) == [
         "tokens.part-w0.parquet",
         "tokens.part-w1.parquet",
@@ -394,8 +395,8 @@ def test_failed_run_leaves_no_partial_tables(nlp, tmp_path) -> None:
 
 def test_two_processes_give_the_same_bytes(nlp, tmp_path) -> None:
     docs = pd.DataFrame({"doc_id": [f"p:{i}" for i in range(6)], "text": PARAGRAPHS})
-    one = N.parse_documents(docs, tmp_path / "one", nlp=nlp, batch_size=2)
-    two = N.parse_documents(docs, tmp_path / "two", nlp=nlp, batch_size=2, n_process=2)
+    one = N.parse_documents(docs, tmp_path / "one", nlp=nlp, config=NlpConfig(batch_size=2))
+    two = N.parse_documents(docs, tmp_path / "two", nlp=nlp, config=NlpConfig(batch_size=2, n_process=2))
     assert (one["n_process"], two["n_process"]) == (1, 2)
     assert _bytes(tmp_path / "one") == _bytes(tmp_path / "two")
 

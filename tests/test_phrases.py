@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from pipeline import nlp as N
+from pipeline.config import PhrasesConfig
 from pipeline.normalise import stop_words
 from pipeline.phrases import PHRASE_COLUMNS, build_phrases, learn_phrases, noun_chunk_phrases
 
@@ -145,8 +146,14 @@ def test_seed_corpus_collocations(seed_parse) -> None:
 
 
 def test_build_phrases_on_seed(seed_parse) -> None:
-    table = build_phrases(seed_parse["tokens"], seed_parse["noun_chunks"], min_count=5, threshold=0.3)
-    again = build_phrases(seed_parse["tokens"], seed_parse["noun_chunks"], min_count=5, threshold=0.3)
+    config = PhrasesConfig(min_count=5, threshold=0.3)
+    table = build_phrases(seed_parse["tokens"], seed_parse["noun_chunks"], config=config)
+    # the order of the documents must not matter (each keeps its tokens in order, as the
+    # tokens table's contract says)
+    reordered = [
+        seed_parse[name].sort_values("doc_id", ascending=False, kind="stable") for name in ("tokens", "noun_chunks")
+    ]
+    again = build_phrases(*reordered, config=config)
     pd.testing.assert_frame_equal(table, again)
     assert list(table.columns) == PHRASE_COLUMNS
     assert set(table["kind"]) == {"noun_chunk", "collocation"}

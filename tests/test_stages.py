@@ -23,11 +23,21 @@ def test_the_token_columns_read_give_the_same_tables(
 
     def run(tokens: pd.DataFrame, work: Path) -> dict[str, pd.DataFrame]:
         if analysis == "topics":
-            params = config.topics.model_dump(mode="json") | {"seed": 42, "k_max": 3, "passes": 2}
-            return topic_models(tokens, seed_tables["documents"], seed_tables["phrases"], params=params, work_dir=work)
+            topics = config.topics.model_copy(update={"k_max": 3, "passes": 2})
+            return topic_models(
+                tokens,
+                seed_tables["documents"],
+                seed_tables["phrases"],
+                config=topics,
+                normalise=config.normalise,
+                seed=42,
+                work_dir=work,
+            )
         annotations = read_annotations(repo_root / "data" / "annotations" / "framing.csv")
-        params = config.classify.model_dump(mode="json") | {"seed": 42, "repeats": 1}
-        return framing_analysis(seed_tables["sentences"], tokens, seed_tables["documents"], annotations, params=params)
+        classify = config.classify.model_copy(update={"repeats": 1})
+        return framing_analysis(
+            seed_tables["sentences"], tokens, seed_tables["documents"], annotations, config=classify, seed=42
+        )
 
     expected, got = run(full, tmp_path / "a"), run(subset, tmp_path / "b")
     assert expected.keys() == got.keys()

@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 
+from pipeline.config import NormaliseConfig, TopicsConfig
 from pipeline.topics import (
     TABLE_COLUMNS,
     bag_of_words_units,
@@ -26,6 +28,16 @@ PLANTED = [
     ["vision", "mentor", "coach", "inspire", "empower", "trust", "values", "courage"],
 ]
 FAST = {"passes": 5, "iterations": 50, "coherence_topn": 5, "seed": 7}
+
+
+def fit_topics(tokens, documents, phrases, *, params, work_dir):
+    """topic_models with a [topics] section built from ``params`` (``seed`` and ``normalise`` apart)."""
+    params = dict(params)
+    seed = params.pop("seed", 42)
+    normalise = NormaliseConfig(**params.pop("normalise", {}))
+    return topic_models(
+        tokens, documents, phrases, config=TopicsConfig(**params), normalise=normalise, seed=seed, work_dir=work_dir
+    )
 
 
 def make_tables(texts: dict[str, str], *, doc_type: str = "blog_post") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -82,7 +94,7 @@ def planted_corpus(n_docs: int = 60, length: int = 20, seed: int = 0) -> dict[st
 def planted_result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     documents, tokens = make_tables(planted_corpus())
     params = {**FAST, "k_min": 2, "k_max": 6, "coherence_topn": 10}
-    return topic_models(tokens, documents, None, params=params, work_dir=tmp_path_factory.mktemp("topics"))
+    return fit_topics(tokens, documents, None, params=params, work_dir=tmp_path_factory.mktemp("topics"))
 
 
 # ---------------------------------------------------------------- bag of words
@@ -289,9 +301,9 @@ def test_small_corpus_note(planted_result) -> None:
 def test_repeated_runs_give_identical_tables(tmp_path: Path) -> None:
     documents, tokens = make_tables(planted_corpus(n_docs=24, seed=3))
     params = {**FAST, "k_min": 2, "k_max": 4, "alpha": "auto"}
-    first = topic_models(tokens, documents, None, params=params, work_dir=tmp_path / "a")
+    first = fit_topics(tokens, documents, None, params=params, work_dir=tmp_path / "a")
     # Row order of the inputs must not matter either.
-    second = topic_models(
+    second = fit_topics(
         tokens.sample(frac=1.0, random_state=1), documents[::-1], None, params=params, work_dir=tmp_path / "b"
     )
     assert first.keys() == second.keys()
@@ -305,7 +317,7 @@ def test_paragraph_units_aggregate_to_documents(tmp_path: Path) -> None:
     keys = sorted(base)
     texts = {f"syn:p:{i:03d}": base[keys[2 * i]] + "\n\n" + base[keys[2 * i + 1]] for i in range(12)}
     documents, tokens = make_tables(texts)
-    result = topic_models(tokens, documents, None, params={**FAST, "unit": "paragraph"}, work_dir=tmp_path)
+    result = fit_topics(tokens, documents, None, params={**FAST, "unit": "paragraph"}, work_dir=tmp_path)
     info = result["topic_model_info"].set_index("key")["value"]
     assert (info["unit"], info["units"], info["documents_with_terms"]) == ("paragraph", "24", "12")
     doc_topics = result["doc_topics"]
@@ -315,7 +327,7 @@ def test_paragraph_units_aggregate_to_documents(tmp_path: Path) -> None:
 
 def test_too_small_corpus_gives_empty_tables_with_a_note(tmp_path: Path) -> None:
     documents, tokens = make_tables({"c:a:0": "budget cost", "c:a:1": "budget nurse", "c:a:2": "the ."})
-    result = topic_models(tokens, documents, None, params={"no_above": 1.0}, work_dir=tmp_path)
+    result = fit_topics(tokens, documents, None, params={"no_above": 1.0}, work_dir=tmp_path)
     assert sorted(result) == sorted(TABLE_COLUMNS)
     for name in TABLE_COLUMNS:
         if name != "topic_model_info":
@@ -336,24 +348,23 @@ def test_too_small_corpus_gives_empty_tables_with_a_note(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    ("params", "message"),
+    ("section", "params", "key"),
     [
-        ({"unit": "sentence"}, "unit must be one of"),
-        ({"alpha": "asymmetric"}, "alpha must be one of"),
-        ({"k_min": 5, "k_max": 3}, "k_min (5) is greater than k_max (3)"),
-        ({"passes": 0}, "passes must be a positive integer"),
-        ({"no_above": 1.5}, "no_above must be in (0, 1]"),
-        ({"pos": "NOUN"}, "pos must be a list of strings"),
-        ({"topics": 3}, "unknown topic-model parameters: ['topics']"),
-        ({"include_nmf": "no"}, "include_nmf must be true or false"),
-        ({"normalise": {"stop_list": []}}, "unknown normalise parameters: ['stop_list']"),
-        ({"normalise": {"stop_extra": "nhs"}}, "stop_extra must be a list of strings"),
+        (TopicsConfig, {"unit": "sentence"}, "unit"),
+        (TopicsConfig, {"alpha": "asymmetric"}, "alpha"),
+        (TopicsConfig, {"k_min": 5, "k_max": 3}, "k_max must be >= k_min"),
+        (TopicsConfig, {"passes": 0}, "passes"),
+        (TopicsConfig, {"no_above": 1.5}, "no_above"),
+        (TopicsConfig, {"pos": "NOUN"}, "pos"),
+        (TopicsConfig, {"topics": 3}, "topics"),
+        (TopicsConfig, {"include_nmf": "no"}, "include_nmf"),
+        (NormaliseConfig, {"stop_list": []}, "stop_list"),
+        (NormaliseConfig, {"stop_extra": "nhs"}, "stop_extra"),
     ],
 )
-def test_bad_params_raise(tmp_path: Path, params, message) -> None:
-    documents, tokens = make_tables({"c:a:0": "budget cost"})
-    with pytest.raises(ValueError, match=re.escape(message)):
-        topic_models(tokens, documents, None, params=params, work_dir=tmp_path)
+def test_bad_params_are_refused_by_the_schema(section, params, key) -> None:
+    with pytest.raises(ValidationError, match=re.escape(key)):
+        section(**params)
 
 
 def test_normalise_stop_extra_and_keep_reach_the_vocabulary(tmp_path: Path) -> None:
@@ -367,7 +378,7 @@ def test_normalise_stop_extra_and_keep_reach_the_vocabulary(tmp_path: Path) -> N
         "no_above": 1.0,
         "normalise": {"stop_extra": ["budget", "ward"], "stop_keep": ["and"]},
     }
-    result = topic_models(tokens, documents, None, params=params, work_dir=tmp_path)
+    result = fit_topics(tokens, documents, None, params=params, work_dir=tmp_path)
     vocab = set((tmp_path / "dictionary.txt").read_text().split())
     assert {"budget", "ward", "the"}.isdisjoint(vocab) and {"and", "cost", "nurse"} <= vocab
     info = result["topic_model_info"].set_index("key")["value"]
@@ -377,7 +388,7 @@ def test_normalise_stop_extra_and_keep_reach_the_vocabulary(tmp_path: Path) -> N
 def test_near_duplicates_are_left_out(tmp_path: Path) -> None:
     documents, tokens = make_tables(planted_corpus(n_docs=12))
     documents["dup_of"] = [None] * 10 + ["syn:d:000", "syn:d:001"]
-    result = topic_models(tokens, documents, None, params={**FAST, "k_max": 2, "include_nmf": False}, work_dir=tmp_path)
+    result = fit_topics(tokens, documents, None, params={**FAST, "k_max": 2, "include_nmf": False}, work_dir=tmp_path)
     assert sorted(result["doc_topics"]["doc_id"].unique()) == sorted(documents["doc_id"][:10])
     info = result["topic_model_info"].set_index("key")["value"]
     assert (info["duplicates_left_out"], info["units"]) == ("2", "10")
@@ -385,7 +396,7 @@ def test_near_duplicates_are_left_out(tmp_path: Path) -> None:
 
 def test_training_reads_the_serialised_corpus(tmp_path: Path) -> None:
     documents, tokens = make_tables(planted_corpus(n_docs=12))
-    topic_models(tokens, documents, None, params={**FAST, "k_max": 2, "include_nmf": False}, work_dir=tmp_path)
+    fit_topics(tokens, documents, None, params={**FAST, "k_max": 2, "include_nmf": False}, work_dir=tmp_path)
     assert (tmp_path / "bow.mm").stat().st_size > 0
     lines = (tmp_path / "dictionary.txt").read_text().splitlines()
     assert lines[0] == "12" and len(lines) == 1 + 24  # number of units, then one line per term
@@ -396,7 +407,7 @@ def test_seed_corpus_runs(request: pytest.FixtureRequest, tmp_path: Path) -> Non
         seed = request.getfixturevalue("seed_tables")
     except pytest.FixtureLookupError:
         pytest.skip("the seed_tables fixture (tests/conftest.py) is not available")
-    result = topic_models(
+    result = fit_topics(
         seed["tokens"], seed["documents"], seed["phrases"], params={**FAST, "k_max": 4}, work_dir=tmp_path
     )
     info = result["topic_model_info"].set_index("key")["value"]
@@ -423,5 +434,5 @@ def test_models_are_fitted_with_one_blas_thread(monkeypatch, tmp_path) -> None:
 
     monkeypatch.setattr(topics, "_fit_nmf", recording)
     documents, tokens = make_tables(planted_corpus(n_docs=12))
-    topic_models(tokens, documents, None, params={**FAST, "k_min": 2, "k_max": 2}, work_dir=tmp_path)
+    fit_topics(tokens, documents, None, params={**FAST, "k_min": 2, "k_max": 2}, work_dir=tmp_path)
     assert seen and set(seen) == {1}

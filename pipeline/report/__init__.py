@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from pipeline.config import Config
 from pipeline.report.database import EXAMPLE_QUERIES, query_duckdb, write_duckdb
 from pipeline.report.html import render_html
-from pipeline.report.sections import ReportContext, ReportOptions, TableStore, build_sections, read_documents
+from pipeline.report.sections import ReportContext, TableStore, build_sections, read_documents
 from pipeline.tables import atomic_open
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EXAMPLE_QUERIES", "ReportOptions", "build_report", "query_duckdb", "write_duckdb"]
+__all__ = ["EXAMPLE_QUERIES", "build_report", "query_duckdb", "write_duckdb"]
 
 PROCESSED_TABLES = ("documents", "sentences", "tokens", "entities", "phrases")
 TITLE = "Leadership Discourse Pipeline: report"
@@ -49,7 +49,7 @@ def build_report(
     processed_dir: Path,
     tables_dir: Path,
     reports_dir: Path,
-    config: Mapping[str, Any],
+    config: Config,
     codebook_path: Path | None,
 ) -> list[Path]:
     """Write the charts, ``report.html`` and ``ldp.duckdb``; return the written paths, sorted.
@@ -60,9 +60,10 @@ def build_report(
         tables_dir: The analysis tables, ``NAME.parquet`` (+ ``NAME.csv``).
         reports_dir: Where ``charts/``, ``report.html`` and ``ldp.duckdb`` are written. File
             names in the report are given relative to its parent folder (the project root).
-        config: The run configuration (shown in the report; ``config["report"]`` holds the
-            :class:`ReportOptions`).
-        codebook_path: The framing codebook, linked from the report by a relative path.
+        config: The run configuration (shown in the report; ``config.report`` holds the
+            report's own options).
+        codebook_path: The framing codebook: copied beside the report (``codebook.md``) and
+            linked from it, so the report folder is complete wherever it is moved.
     """
     processed_dir, tables_dir, reports_dir = Path(processed_dir), Path(tables_dir), Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
@@ -74,7 +75,7 @@ def build_report(
     store = TableStore(tables_dir, root=root)
     ctx = ReportContext(
         store=store,
-        options=ReportOptions.from_config(config),
+        options=config.report,
         charts_dir=charts_dir,
         reports_dir=reports_dir,
         root=root,
@@ -87,12 +88,9 @@ def build_report(
             processed_dir / "ingest_summary.json", processed_dir / "ingest_summary.json", root
         ),
         nlp_meta=_read_json(processed_dir / "nlp_meta.json"),
-        config=config,
-        codebook_href=(
-            Path(os.path.relpath(Path(codebook_path).resolve(), reports_dir.resolve())).as_posix()
-            if codebook_path is not None
-            else None
-        ),
+        # paths as the project sees them, so the page does not depend on where the run sits
+        config=config.relative_to(root).as_dict(),
+        codebook_href=_copy_codebook(codebook_path, reports_dir),
     )
     sections = build_sections(ctx)
     html = render_html(
@@ -121,7 +119,20 @@ def build_report(
     database_tables.update(store.paths)
     database = write_duckdb(database_tables, reports_dir / "ldp.duckdb")
     logger.info("report: %d charts, %s, %s", len(ctx.chart_paths), html_path, database)
-    return sorted({*ctx.chart_paths, html_path, database})
+    codebook = [reports_dir / CODEBOOK_NAME] if ctx.codebook_href else []
+    return sorted({*ctx.chart_paths, html_path, database, *codebook})
+
+
+CODEBOOK_NAME = "codebook.md"
+
+
+def _copy_codebook(codebook_path: Path | None, reports_dir: Path) -> str | None:
+    """Copy the codebook into the report folder; return the link to it (None without one)."""
+    if codebook_path is None or not Path(codebook_path).is_file():
+        return None
+    with atomic_open(reports_dir / CODEBOOK_NAME, "wb") as handle:
+        handle.write(Path(codebook_path).read_bytes())
+    return CODEBOOK_NAME
 
 
 def _source(preferred: Path, fallback: Path, root: Path) -> str:

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from markupsafe import Markup
 from matplotlib.figure import Figure as MplFigure
 
+from pipeline.config import ReportConfig
 from pipeline.report import charts
 from pipeline.report.blocks import Figure, Heading, Missing, Paragraph, Prose, Row, Section, table_block
 from pipeline.report.database import EXAMPLE_QUERIES
@@ -26,39 +27,11 @@ from pipeline.report.html import concordance_block
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ReportContext", "ReportOptions", "TableStore", "build_sections"]
+__all__ = ["ReportContext", "TableStore", "build_sections"]
 
 MAX_PANELS = 8
 PANEL_COLUMNS = ["term", "count", "per_million", "doc_freq"]
 DOCUMENT_COLUMNS = ("doc_id", "corpus", "source", "doc_type", "title", "author", "date", "year", "n_chars", "dup_of")
-
-
-@dataclass(frozen=True)
-class ReportOptions:
-    """Report parameters, from the ``[report]`` table of the config.
-
-    Attributes:
-        top_n: Rows shown per table (the full table is named under it).
-        top_terms: Bars per keyness or collocation chart panel.
-        concordance_max_lines: KWIC lines embedded in the page for the browser.
-        concordance_display: Matching KWIC lines drawn at once.
-        max_cell_chars: Longer text cells are cut with an ellipsis.
-    """
-
-    top_n: int = 20
-    top_terms: int = 15
-    concordance_max_lines: int = 5000
-    concordance_display: int = 500
-    max_cell_chars: int = 240
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> ReportOptions:
-        """Read the options from ``config["report"]``, keeping defaults for absent keys."""
-        section = config.get("report") or {}
-        if not isinstance(section, Mapping):
-            section = dict(section)
-        known = set(cls.__dataclass_fields__)
-        return cls(**{k: int(v) for k, v in section.items() if k in known})
 
 
 class TableStore:
@@ -107,7 +80,7 @@ class ReportContext:
     """Everything the sections read, and where charts are written."""
 
     store: TableStore
-    options: ReportOptions
+    options: ReportConfig
     charts_dir: Path
     reports_dir: Path
     root: Path

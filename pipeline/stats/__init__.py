@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 
+from pipeline.config import NormaliseConfig, StatsConfig
 from pipeline.stats.collocation import collocations, grammatical_collocates
 from pipeline.stats.concordance import CONCORDANCE_COLUMNS, concordance, sort_concordance
 from pipeline.stats.dispersion import gries_dp
@@ -30,7 +30,6 @@ from pipeline.stats.frequency import frequency_list, term_counts
 from pipeline.stats.keyness import keyness, keyness_between
 
 __all__ = [
-    "DEFAULT_PARAMS",
     "collocations",
     "compare_collocates",
     "concordance",
@@ -48,39 +47,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PARAMS: dict[str, Any] = {
-    "unit": "norm",
-    "min_count": 1,
-    "groupings": ["doc_type", "source", "corpus", "year"],
-    "keyness": [
-        {
-            "name": "comment_vs_blog_post",
-            "target": {"doc_type": ["comment"]},
-            "reference": {"doc_type": ["blog_post"]},
-        }
-    ],
-    "keyness_min_freq": 2,
-    "alpha": 0.05,
-    "correction": "bonferroni",
-    "nodes": ["LEADERSHIP", "MANAGEMENT"],
-    "window": 5,
-    "within_sentence": True,
-    "min_freq": 3,
-    "min_node_freq": 1,
-    "stop_words_in": ["collocations"],
-    "grammatical_min_count": 1,
-    "concordance_queries": ["LEADERSHIP", "MANAGEMENT"],
-    "kwic_width": 8,
-    "kwic_width_unit": "tokens",
-    "normalise": {"stop_extra": [], "stop_keep": []},
-}
-"""Every parameter :func:`corpus_statistics` reads, with its default."""
-
 FAMILY_PAIR = ("LEADERSHIP", "MANAGEMENT")
 """The two families compared side by side (names as :func:`load_families` gives them)."""
 
 
-def _window(value: Any) -> tuple[int, int]:
+def _window(value: int | tuple[int, int]) -> tuple[int, int]:
     if isinstance(value, int):
         return value, value
     left, right = value
@@ -110,7 +81,8 @@ def corpus_statistics(
     sentences: pd.DataFrame,
     phrases: pd.DataFrame | None,
     *,
-    params: Mapping[str, Any],
+    config: StatsConfig,
+    normalise: NormaliseConfig,
     families: Mapping[str, frozenset[str]] | None = None,
     stop_list: frozenset[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
@@ -127,47 +99,39 @@ def corpus_statistics(
         documents: The ``documents`` table.
         sentences: The ``sentences`` table.
         phrases: The ``phrases`` table (None or empty gives an empty ``freq_phrase``).
-        params: Parameters; missing keys take :data:`DEFAULT_PARAMS`. ``unit`` (tokens
-            column for lemma lists, keyness, collocations); ``min_count`` (frequency lists);
-            ``groupings`` (documents columns for ``freq_lemma_by_<g>``; doc_type always);
-            ``keyness`` (list of ``{name, target, reference}`` metadata filters),
-            ``keyness_min_freq``, ``alpha``, ``correction``; ``nodes``, ``window`` (int for
-            L = R, or ``[L, R]``), ``within_sentence``, ``min_freq``, ``min_node_freq``
-            (collocations); ``grammatical_min_count``; ``concordance_queries`` (strings: a
-            family name in capitals, a phrase with spaces, else a lemma; or ``{query, by}``),
-            ``kwic_width``, ``kwic_width_unit``; ``stop_words_in`` (analyses that drop stop
-            words: any of ``frequency``, ``keyness``, ``collocations``) and ``normalise``
-            (``stop_extra``, ``stop_keep`` for ``pipeline.normalise.stop_words``).
+        config: The ``[stats]`` section (every parameter is documented on
+            :class:`~pipeline.config.StatsConfig`).
+        normalise: The ``[normalise]`` section (the stop list).
         families: Override of ``pipeline.normalise.FAMILIES``.
-        stop_list: Override of the stop list built from ``params["normalise"]``.
+        stop_list: Override of the stop list built from ``normalise``.
 
     Returns:
         Table name -> DataFrame (each sorted with full tie-breaks).
     """
-    p = {**DEFAULT_PARAMS, **dict(params)}
     fams = load_families(families)
-    unit = p["unit"]
-    stop_in = set(p["stop_words_in"])
+    unit = config.unit
+    stop_in = set(config.stop_words_in)
     if stop_list is None:
-        norm_params = {**DEFAULT_PARAMS["normalise"], **dict(p.get("normalise") or {})}
-        stop_list = load_stop_words(extra=norm_params["stop_extra"], keep=norm_params["stop_keep"])
+        stop_list = load_stop_words(extra=normalise.stop_extra, keep=normalise.stop_keep)
 
     def stops(analysis: str) -> frozenset[str] | None:
         return stop_list if analysis in stop_in else None
 
     tables: dict[str, pd.DataFrame] = {}
     tables["freq_lemma"] = frequency_list(
-        tokens, documents, unit=unit, stop_words=stops("frequency"), min_count=p["min_count"]
+        tokens, documents, unit=unit, stop_words=stops("frequency"), min_count=config.min_count
     )
     # The same list without stop words: what a reader scans for the discourse's content.
     tables["freq_content_lemma"] = frequency_list(
-        tokens, documents, unit=unit, stop_words=stop_list, min_count=p["min_count"]
+        tokens, documents, unit=unit, stop_words=stop_list, min_count=config.min_count
     )
     tables["freq_word"] = frequency_list(
-        tokens, documents, unit="lower", stop_words=stops("frequency"), min_count=p["min_count"]
+        tokens, documents, unit="lower", stop_words=stops("frequency"), min_count=config.min_count
     )
-    tables["freq_phrase"] = frequency_list(tokens, documents, unit="phrase", phrases=phrases, min_count=p["min_count"])
-    groupings = list(dict.fromkeys(["doc_type", *p["groupings"]]))
+    tables["freq_phrase"] = frequency_list(
+        tokens, documents, unit="phrase", phrases=phrases, min_count=config.min_count
+    )
+    groupings = list(dict.fromkeys(["doc_type", *config.groupings]))
     for group in groupings:
         if group not in documents:
             log.warning("stats: documents has no column %r; freq_lemma_by_%s skipped", group, group)
@@ -178,41 +142,40 @@ def corpus_statistics(
             unit=unit,
             by=group,
             stop_words=stops("frequency"),
-            min_count=p["min_count"],
+            min_count=config.min_count,
         )
 
-    for comparison in p["keyness"]:
-        comparison = dict(comparison)
-        tables[f"keyness_{comparison['name']}"] = keyness_between(
+    for comparison in config.keyness:
+        tables[f"keyness_{comparison.name}"] = keyness_between(
             tokens,
             documents,
-            target=comparison["target"],
-            reference=comparison["reference"],
+            target=comparison.target,
+            reference=comparison.reference,
             unit=unit,
             stop_words=stops("keyness"),
-            min_freq=p["keyness_min_freq"],
-            alpha=p["alpha"],
-            correction=p["correction"],
+            min_freq=config.keyness_min_freq,
+            alpha=config.alpha,
+            correction=config.correction,
         )
 
     colloc = collocations(
         tokens,
-        nodes=p["nodes"],
-        window=_window(p["window"]),
-        min_freq=p["min_freq"],
-        min_node_freq=p["min_node_freq"],
+        nodes=config.nodes,
+        window=_window(config.window),
+        min_freq=config.min_freq,
+        min_node_freq=config.min_node_freq,
         unit=unit,
         stop_words=stops("collocations"),
-        within_sentence=p["within_sentence"],
+        within_sentence=config.within_sentence,
         families=fams,
     )
     tables["collocations"] = colloc
     tables["grammatical_collocates"] = grammatical_collocates(
-        tokens, nodes=p["nodes"], min_count=p["grammatical_min_count"], families=fams
+        tokens, nodes=config.nodes, min_count=config.grammatical_min_count, families=fams
     )
 
     lines = []
-    for query in p["concordance_queries"]:
+    for query in config.concordance_queries:
         text, by = _query_kind(query, fams)
         lines.append(
             concordance(
@@ -220,8 +183,8 @@ def corpus_statistics(
                 documents,
                 query=text,
                 by=by,
-                width=p["kwic_width"],
-                width_unit=p["kwic_width_unit"],
+                width=config.kwic_width,
+                width_unit=config.kwic_width_unit,
                 families=fams,
             )
         )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -228,8 +227,8 @@ LONG_CHARS = 2_000_000
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory, repo_root: Path) -> dict:
     """Generate the hostile corpus and run every stage on it; record each stage's time."""
-    from pipeline import stages
     from pipeline.config import load_config
+    from pipeline.registry import REGISTRY, run_stage
 
     work = tmp_path_factory.mktemp("hostile")
     corpus = work / "corpus"
@@ -249,15 +248,10 @@ def hostile_run(tmp_path_factory, repo_root: Path) -> dict:
     config_file.write_text(json.dumps(data, indent=2), encoding="utf-8")
     cfg = load_config(config_file)
     seconds, results = {}, {}
-    cwd = Path.cwd()
-    os.chdir(repo_root)  # the report reads docs/codebook.md from the working folder
-    try:
-        for name in stages.STAGES:
-            started = time.perf_counter()
-            results[name] = getattr(stages, f"run_{name}")(cfg)
-            seconds[name] = round(time.perf_counter() - started, 1)
-    finally:
-        os.chdir(cwd)
+    for stage in REGISTRY:
+        started = time.perf_counter()
+        results[stage.name] = run_stage(cfg, stage.name)
+        seconds[stage.name] = round(time.perf_counter() - started, 1)
     print(f"hostile corpus stage seconds: {seconds}")
     processed = cfg.output.processed_dir
     return {

@@ -31,10 +31,7 @@ from pipeline.tables import remove_stale_temporaries, write_json
 
 ROOT = Path(__file__).resolve().parents[2]
 N_DOCS = 480
-RUN_STAGES = (
-    "from pipeline import stages; from pipeline.config import load_config; "
-    "cfg = load_config('config.json'); [getattr(stages, 'run_' + s)(cfg) for s in stages.STAGES]"
-)
+RUN_STAGES = "from pipeline.config import load_config; from pipeline.registry import run_all; run_all(load_config('config.json'))"
 CONFIG = {
     "corpus": {"name": "prose", "path": "corpus"},
     "nlp": {"batch_size": 32},
@@ -56,8 +53,6 @@ def _work_folder(folder: Path, corpus_text: str) -> Path:
     (folder / "corpus" / "prose.jsonl").write_text(corpus_text, encoding="utf-8")
     (folder / "data" / "annotations").mkdir(parents=True)
     shutil.copyfile(ROOT / "data/annotations/framing.csv", folder / "data/annotations/framing.csv")
-    (folder / "docs").mkdir()
-    shutil.copyfile(ROOT / "docs/codebook.md", folder / "docs/codebook.md")
     (folder / "config.json").write_text(json.dumps(CONFIG, indent=2), encoding="utf-8")
     return folder
 

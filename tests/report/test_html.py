@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.report import ReportOptions, build_report
+from pipeline.config import Config, ReportConfig, load_config
+from pipeline.report import build_report
 from pipeline.report.blocks import Section, Table, format_cell, table_block
 from pipeline.report.html import concordance_block, escape_json_for_html, render_html
 
@@ -187,7 +188,10 @@ def test_report_sections_and_missing_tables(built_report) -> None:
         assert f'">{title}</a></li>' in html
     assert "Most frequent phrases (table freq_phrase): not computed in this run." in html
     assert "Rayson &amp; Garside" in html and "Bonferroni" in html and "Log Ratio" in html and "%DIFF" in html
-    assert '<a href="../docs/codebook.md">codebook</a>' in html
+    # the codebook travels with the report: a copy beside it, linked relatively
+    assert '<a href="codebook.md">codebook</a>' in html
+    reports = built_report["reports_dir"]
+    assert (reports / "codebook.md").read_bytes() == built_report["codebook_path"].read_bytes()
     assert "<caption>unexpected_extra</caption>" in html
 
 
@@ -200,7 +204,7 @@ def test_report_truncates_tables_and_names_the_full_file(tmp_path: Path) -> None
         processed_dir=tmp_path / "none",
         tables_dir=tables,
         reports_dir=tmp_path / "reports",
-        config={"report": {"top_n": 7}},
+        config=Config(report=ReportConfig(top_n=7)),
         codebook_path=None,
     )
     html = (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")
@@ -213,7 +217,7 @@ def test_report_without_any_tables_still_renders(tmp_path: Path) -> None:
         processed_dir=tmp_path / "none",
         tables_dir=tmp_path / "none",
         reports_dir=tmp_path / "reports",
-        config={},
+        config=Config(),
         codebook_path=None,
     )
     assert [p.name for p in paths] == ["ldp.duckdb", "report.html"]
@@ -241,14 +245,20 @@ def test_escaped_json_never_holds_markup_characters(text: str) -> None:
     assert json.loads(escaped) == [text]
 
 
-@pytest.mark.parametrize(
-    ("config", "expected"),
-    [
-        ({}, ReportOptions()),
-        ({"report": None}, ReportOptions()),
-        ({"report": {"top_n": 7, "unknown": 1}}, ReportOptions(top_n=7)),
-        ({"report": {"concordance_max_lines": "10"}}, ReportOptions(concordance_max_lines=10)),
-    ],
-)
-def test_report_options_from_config(config, expected) -> None:
-    assert ReportOptions.from_config(config) == expected
+def test_report_section_of_a_toml_file_reaches_the_report(tmp_path: Path) -> None:
+    """[report] in a config file sets the report's options (Config used to refuse the section)."""
+    config_file = tmp_path / "run.toml"
+    config_file.write_text("[report]\ntop_n = 3\n", encoding="utf-8")
+    tables = tmp_path / "reports" / "tables"
+    tables.mkdir(parents=True)
+    frame = pd.DataFrame({"term": [f"t{i:02d}" for i in range(9)], "count": list(range(9, 0, -1))})
+    frame.to_parquet(tables / "freq_phrase.parquet")
+    build_report(
+        processed_dir=tmp_path / "none",
+        tables_dir=tables,
+        reports_dir=tmp_path / "reports",
+        config=load_config(config_file),
+        codebook_path=None,
+    )
+    html = (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")
+    assert "First 3 of 9 rows" in html
