@@ -15,9 +15,6 @@ A record whose text has no letter or digit (only punctuation or symbols) is quar
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import email.utils
 import gzip
 import json
 import logging
@@ -34,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.ingest import folder, tabular
+from pipeline.ingest.dates import normalise_date
 from pipeline.ingest.records import Record, Rejected
 from pipeline.ingest.text import UndecodableError, looks_binary, normalise_text
 
@@ -83,101 +81,6 @@ class IngestResult:
     documents: pd.DataFrame
     quarantine: pd.DataFrame
     summary: dict[str, Any]
-
-
-# ---------------------------------------------------------------------------------------------
-# Dates
-
-
-_MONTHS = (
-    {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-    | {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
-    | {"sept": 9}
-)
-_ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-                  r"\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?")  # fmt: skip
-_YMD_SLASH = re.compile(
-    r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?", flags=re.IGNORECASE
-)
-_DMY_SLASH = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?)?")
-_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+)?"
-_TIME_TAIL = r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}|\s*[+-]\d{4})?)?"
-_D_MONTH_Y = re.compile(
-    _WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{4})" + _TIME_TAIL, flags=re.IGNORECASE
-)
-_MONTH_D_Y = re.compile(
-    _WEEKDAY + r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME_TAIL, flags=re.IGNORECASE
-)
-_MONTH_Y = re.compile(r"([a-z]+)\.?,?\s+(\d{4})", flags=re.IGNORECASE)
-_YEAR = re.compile(r"(\d{4})(?:\.0)?")
-_MIN_YEAR, _MAX_YEAR = 1000, 2999
-
-
-def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    if not _MIN_YEAR <= year <= _MAX_YEAR:
-        return None
-    if month is None:
-        return f"{year:04d}"
-    if not 1 <= month <= 12:
-        return None
-    if day is None:
-        return f"{year:04d}-{month:02d}"
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def normalise_date(value: object) -> str | None:
-    """Return ``value`` as an ISO 8601 date (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``), or None.
-
-    Accepted: ISO dates and datetimes (``2012-05-14``, ``2012-05-14T10:00:00Z``), ``2017/2/7``
-    with or without a time, ``14/05/2012`` (day first, the British order), ``14 May 2012``,
-    ``May 14, 2012``, RFC 822 dates from feeds (``Mon, 14 May 2012 10:00:00 +0000``),
-    ``May 2012``, ``2012``, and ``date``/``datetime`` objects. The date is taken as written,
-    in the time zone of the source (no conversion to UTC, so a day never shifts).
-
-    Args:
-        value: The date as found.
-
-    Returns:
-        The ISO date, or None when the value is empty or cannot be read as a date.
-    """
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime | dt.date):
-        return _iso(value.year, value.month, value.day)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
-            return None
-        return _iso(int(value))
-    text = " ".join(str(value).split())
-    if not text:
-        return None
-    if match := _ISO.fullmatch(text):
-        return _iso(*(int(g) if g else None for g in match.groups()))
-    if match := _YMD_SLASH.fullmatch(text):
-        return _iso(int(match[1]), int(match[2]), int(match[3]))
-    if match := _DMY_SLASH.fullmatch(text):
-        return _iso(int(match[3]), int(match[2]), int(match[1]))
-    if match := _D_MONTH_Y.fullmatch(text):
-        month = _MONTHS.get(match[2].lower())
-        return _iso(int(match[3]), month, int(match[1])) if month else None
-    if match := _MONTH_D_Y.fullmatch(text):
-        month = _MONTHS.get(match[1].lower())
-        return _iso(int(match[3]), month, int(match[2])) if month else None
-    if match := _MONTH_Y.fullmatch(text):
-        month = _MONTHS.get(match[1].lower())
-        return _iso(int(match[2]), month) if month else None
-    if match := _YEAR.fullmatch(text):
-        return _iso(int(match[1]))
-    try:
-        parsed = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return _iso(parsed.year, parsed.month, parsed.day)
 
 
 # ---------------------------------------------------------------------------------------------

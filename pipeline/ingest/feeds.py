@@ -15,13 +15,13 @@ from __future__ import annotations
 import io
 import logging
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import feedparser
 
+from pipeline.ingest.dates import struct_time_date
 from pipeline.ingest.records import Record, Rejected
 from pipeline.ingest.xmlsafe import (
     MalformedXMLError,
@@ -56,9 +56,9 @@ def _one_line(text: str) -> str | None:
 
 def _date(entry: Any) -> tuple[str | None, int | None]:
     for parsed_key, raw_key in (("published_parsed", "published"), ("updated_parsed", "updated")):
-        parsed = entry.get(parsed_key)
-        if isinstance(parsed, time.struct_time) and parsed.tm_year >= 1000:
-            return time.strftime("%Y-%m-%d", parsed), parsed.tm_year
+        parsed = struct_time_date(entry.get(parsed_key))
+        if parsed is not None:
+            return parsed
         raw = entry.get(raw_key)
         if raw:
             return str(raw).strip() or None, None

@@ -28,11 +28,12 @@ The recognisers look at the shape of lines, never at file names or known sentenc
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from pipeline.ingest.dates import MONTH_ABBREVIATIONS, MONTHS, parse_date_line
 
 __all__ = [
     "FURNITURE",
@@ -397,54 +398,15 @@ _JOURNAL_CITATION = re.compile(
 _DOI = re.compile(r"(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/\S+)", re.I)
 _PMID = re.compile(r"(?P<key>pmid|pmcid)\s*:?\s*(?P<id>(?:pmc)?\d{1,10})\.?", re.IGNORECASE)
 # Signs of a date or time stamp inside a line: "Nov 19, 2019", "19 November", "10:01 pm".
+_MONTH_PREFIX = "(?:" + "|".join(MONTH_ABBREVIATIONS) + ")"
 _DATELIKE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+"
-    r"\d{1,2}(?:st|nd|rd|th)?\b|"
-    r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+    rf"\b{_MONTH_PREFIX}[a-z]*\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_PREFIX}[a-z]*\b|"
     r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm|[ap]\.m\.|gmt|utc|[ecmp][sd]t)?\b|"
     r"^(?:published|updated|posted|air date|last (?:updated|modified))\b",
     re.IGNORECASE,
 )
 _BARE_YEAR = re.compile(r"\(?(?P<year>(?:1[89]|20)\d{2})\)?\.?")
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-_DATE_PREFIX = (
-    r"(?:\d{1,3}\s*min(?:ute)?s?\s+read\s*[·•|]\s*)?"
-    r"(?:(?:posted|published|updated|submitted|created|date)(?:\s+on)?\s*:?\s*)?"
-)
-_READING_TIME = r"(?:\s*[·•|]\s*\d{1,3}\s*min(?:ute)?s?\s+read)?"
-_TIME = r"(?:\s*(?:,|-|–|at|\|)?\s*\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:am|pm)?(?:\s*[A-Z]{2,4})?)?"
-_DATE_FORMS = tuple(
-    re.compile(_DATE_PREFIX + _WEEKDAY + form + _TIME + r"\.?" + _READING_TIME, re.IGNORECASE)
-    for form in (
-        r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<year>\d{4})",
-        _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})",
-        r"(?P<year>\d{4})-(?P<nmonth>\d{1,2})-(?P<day>\d{1,2})",
-        _MONTH + r",?\s+(?P<year>\d{4})",
-    )
-)
 
 _MAX_HEADING_WORDS = 20
 _MAX_HEADING_CHARS = 160
@@ -468,37 +430,6 @@ class _Line:
     text: str
     block: int
     run: int = -1
-
-
-def parse_date_line(line: str) -> str | None:
-    """Return the ISO 8601 date a whole line states, or ``None``.
-
-    Accepts "14 May 2012", "Monday 14th May 2012 10:32", "May 14, 2012", "2012-05-14",
-    "May 2012" (gives ``2012-05``), with an optional "Posted on"/"Published:" prefix.
-    Relative stamps ("11 years 7 months ago") are not dates and give ``None``.
-    """
-    stripped = line.strip()
-    for form in _DATE_FORMS:
-        match = form.fullmatch(stripped)
-        if match is None:
-            continue
-        groups = match.groupdict()
-        year = int(groups["year"])
-        if groups.get("nmonth"):
-            month = int(groups["nmonth"])
-        else:
-            # Case-insensitive matching admits letters such as "ſ" whose lower case differs.
-            name = groups["month"]
-            month = _MONTHS.get(name.lower()) or _MONTHS.get(name.casefold()) or 0
-        day = groups.get("day")
-        try:
-            if day is None:
-                dt.date(year, month, 1)
-                return f"{year:04d}-{month:02d}"
-            return dt.date(year, month, int(day)).isoformat()
-        except ValueError:
-            continue
-    return None
 
 
 @dataclass(frozen=True)
@@ -784,7 +715,7 @@ def _is_paper_title(text: str) -> bool:
         _is_heading(text)
         and not _venue(text)
         and parse_date_line(text) is None
-        and text.casefold().rstrip(".") not in _MONTHS
+        and text.casefold().rstrip(".") not in MONTHS
         and _byline(text) is None
     )
 

@@ -18,20 +18,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipeline.ingest.dates import date_from_fields
 from pipeline.ingest.records import Record, Rejected, abstract_record
 from pipeline.ingest.xmlsafe import parse_xml_file
 
 __all__ = ["read_pubmed"]
 
 logger = logging.getLogger(__name__)
-
-_MONTHS = {
-    name: f"{number:02d}"
-    for number, name in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        start=1,
-    )
-}
 
 
 def _text(element: etree._Element | None) -> str | None:
@@ -40,15 +33,6 @@ def _text(element: etree._Element | None) -> str | None:
         return None
     joined = " ".join("".join(element.itertext()).split())
     return joined or None
-
-
-def _month(value: str | None) -> str | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit() and 1 <= int(value) <= 12:
-        return f"{int(value):02d}"
-    return _MONTHS.get(value[:3].lower())
 
 
 def _pub_date(date: etree._Element | None) -> tuple[str | None, int | None, str | None]:
@@ -60,17 +44,11 @@ def _pub_date(date: etree._Element | None) -> tuple[str | None, int | None, str 
     if date is None:
         return None, None, None
     year_text = _text(date.find("Year"))
-    if year_text and year_text[:4].isdigit():
+    if year_text and year_text[:4].isdecimal():
         year = year_text[:4]
-        month = _month(_text(date.find("Month")))
-        day = _text(date.find("Day"))
-        if month and day and day.isdigit() and 1 <= int(day) <= 31:
-            return f"{year}-{month}-{int(day):02d}", int(year), None
-        if month:
-            return f"{year}-{month}", int(year), None
-        return year, int(year), None
+        return date_from_fields(year, _text(date.find("Month")), _text(date.find("Day"))), int(year), None
     medline = _text(date.find("MedlineDate"))
-    if medline and medline[:4].isdigit():
+    if medline and medline[:4].isdecimal():
         return medline[:4], int(medline[:4]), medline
     return None, None, medline
 

@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from pipeline.ingest.dates import year_of
 from pipeline.ingest.records import Record, Rejected
 from pipeline.ingest.text import UndecodableError, decode_bytes
 
@@ -150,18 +151,6 @@ def _as_text(value: Any, *, joiner: str) -> str | None:
     return text if text.strip() else None
 
 
-def _as_year(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value if 1000 <= value <= 2999 else None
-    text = str(value).strip()
-    if len(text) >= 4 and text[:4].isdigit() and (len(text) == 4 or not text[4].isdigit()):
-        year = int(text[:4])
-        return year if 1000 <= year <= 2999 else None
-    return None
-
-
 def _record(row: Mapping[str, Any], fields: Mapping[str, str], *, source: str, position: int) -> Record:
     used = set(fields.values())
     values = {target: _plain(row.get(column)) for target, column in fields.items()}
@@ -181,7 +170,7 @@ def _record(row: Mapping[str, Any], fields: Mapping[str, str], *, source: str, p
         author_bio=_as_text(values.get("author_bio"), joiner=" "),
         venue=_as_text(values.get("venue"), joiner="; "),
         date=_as_text(date_value, joiner=" ") if not isinstance(date_value, list) else None,
-        year=_as_year(values.get("year")),
+        year=year_of(values.get("year")),
         parent_key=_as_text(values.get("parent_id"), joiner=";"),
         meta={k: v for k, v in sorted(meta.items()) if v is not None},
     )
