@@ -30,7 +30,7 @@ from bibtexparser.customization import convert_to_unicode
 from rispy.parser import RisParser
 
 from pipeline.ingest.dates import date_from_fields, most_precise_date
-from pipeline.ingest.records import Record, Rejected, abstract_record
+from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected, abstract_record, source_bytes
 from pipeline.ingest.text import UndecodableError, decode_bytes
 
 __all__ = ["read_bibtex", "read_ris", "strip_database_furniture"]
@@ -70,13 +70,12 @@ def strip_database_furniture(text: str) -> tuple[str, dict[str, object]]:
     return stripped.strip(), meta
 
 
-def _read_text(path: Path, source: str) -> str | Rejected:
+def _read_text(data: bytes | Path, source: str) -> str | Rejected:
+    raw = source_bytes(data, source)
+    if isinstance(raw, Rejected):
+        return raw
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Rejected(source, None, "unreadable", str(exc))
-    try:
-        return decode_bytes(data)
+        return decode_bytes(raw)
     except UndecodableError as exc:
         return Rejected(source, None, "undecodable", str(exc))
 
@@ -134,7 +133,7 @@ def _clean_list(value: Any) -> list[str]:
     return [item for item in cleaned if item]
 
 
-def read_ris(path: Path, *, source: str) -> Iterator[Record | Rejected]:
+def read_ris(data: bytes | Path, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read the abstracts of a RIS file.
 
     Each record with an abstract becomes an ``abstract`` record: text from ``AB`` (else
@@ -146,14 +145,15 @@ def read_ris(path: Path, *, source: str) -> Iterator[Record | Rejected]:
     rejected as ``no_text``; a piece of the file rispy cannot read as ``malformed_entry``.
 
     Args:
-        path: The RIS file.
+        data: The RIS file's bytes (or the file, see ``source_bytes``).
         source: Its path relative to the corpus root.
+        options: Not used.
 
     Yields:
         A Record or a Rejected per entry in file order, or one Rejected (record None) for the
         whole file when it cannot be decoded or holds no entry.
     """
-    text = _read_text(path, source)
+    text = _read_text(data, source)
     if isinstance(text, Rejected):
         yield text
         return
@@ -310,7 +310,7 @@ def _bib_chunks(text: str) -> tuple[list[str], str]:
     return entries, "\n".join(strings)
 
 
-def read_bibtex(path: Path, *, source: str) -> Iterator[Record | Rejected]:
+def read_bibtex(data: bytes | Path, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read the abstracts of a BibTeX file.
 
     Each entry with an ``abstract`` field becomes an ``abstract`` record: LaTeX accents and
@@ -322,14 +322,15 @@ def read_bibtex(path: Path, *, source: str) -> Iterator[Record | Rejected]:
     as ``no_text``; one bibtexparser cannot read as ``malformed_entry``.
 
     Args:
-        path: The ``.bib`` file.
+        data: The ``.bib`` file's bytes (or the file, see ``source_bytes``).
         source: Its path relative to the corpus root.
+        options: Not used.
 
     Yields:
         A Record or a Rejected per entry in file order, or one Rejected (record None) for the
         whole file when it cannot be decoded or holds no entry.
     """
-    text = _read_text(path, source)
+    text = _read_text(data, source)
     if isinstance(text, Rejected):
         yield text
         return

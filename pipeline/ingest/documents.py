@@ -20,19 +20,19 @@ import json
 import logging
 import math
 import os
-import re
-import tempfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from pipeline.ingest import folder, tabular
+from pipeline.ingest import tabular
 from pipeline.ingest.dates import normalise_date
-from pipeline.ingest.records import Record, Rejected
+from pipeline.ingest.folder import PageRead
+from pipeline.ingest.readers import BINARY_FORMATS, FORMATS, READERS, detect_format
+from pipeline.ingest.records import ReadOptions, Record, Rejected
 from pipeline.ingest.text import UndecodableError, looks_binary, normalise_text
 
 __all__ = [
@@ -55,18 +55,6 @@ DOCUMENT_COLUMNS = (
 QUARANTINE_COLUMNS = ("source", "record", "reason", "detail")
 _STRING_FIELDS = ("title", "author", "author_role", "organisation", "author_bio", "venue")
 
-EXTENSION_FORMATS = {
-    ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
-    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": "jsonl",
-    ".ndjson": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx", ".xml": "xml", ".rss": "feed",
-    ".atom": "feed", ".ris": "ris", ".bib": "bibtex",
-}  # fmt: skip
-#: Formats ``read_corpus(fmt=...)`` accepts besides "auto".
-FORMATS = frozenset(EXTENSION_FORMATS.values()) - {"xml"} | {"wxr", "pubmed"}
-_BINARY_FORMATS = frozenset({"parquet", "xlsx"})
-_XML_ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)([^>]*)>", flags=re.DOTALL)
-_WXR_NAMESPACE = re.compile(rb"xmlns:wp\s*=\s*[\"'][^\"']*/export/", flags=re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -85,44 +73,6 @@ class IngestResult:
 
 # ---------------------------------------------------------------------------------------------
 # Files and formats
-
-
-def detect_format(name: str, data: bytes) -> str | None:
-    """Return the format of a file from its name and (for XML) its root element.
-
-    Args:
-        name: The file name; a final ``.gz`` is ignored (the caller decompresses).
-        data: The (decompressed) bytes; only the start is looked at.
-
-    Returns:
-        One of ``FORMATS``, or None when the format is not supported.
-    """
-    lower = name.lower()
-    if lower.endswith(".gz"):
-        lower = lower[:-3]
-    fmt = EXTENSION_FORMATS.get(os.path.splitext(lower)[1])
-    if fmt != "xml":
-        return fmt
-    return _sniff_xml(data)
-
-
-def _sniff_xml(data: bytes) -> str | None:
-    head = data[:65536]
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        head = head.decode("utf-16", errors="ignore").encode("utf-8")
-    # Skip the XML declaration, comments, processing instructions and the DOCTYPE.
-    head = re.sub(rb"<!--.*?-->|<\?.*?\?>|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", b"", head, flags=re.DOTALL)
-    match = _XML_ROOT.search(head)
-    if match is None:
-        return None
-    root = match[2].decode("ascii", errors="replace")
-    if root == "rss":
-        return "wxr" if _WXR_NAMESPACE.search(match[3]) else "feed"
-    if root in ("feed", "RDF"):
-        return "feed"
-    if root == "PubmedArticleSet":
-        return "pubmed"
-    return None
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes | None:
@@ -158,49 +108,6 @@ def _walk(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _xml_reader(module: str, function: str) -> Callable[..., Iterable[Record | Rejected]]:
-    def read(data: bytes, *, source: str, name: str, **_: Any) -> Iterator[Record | Rejected]:
-        import importlib
-
-        reader = getattr(importlib.import_module(f"pipeline.ingest.{module}"), function)
-        # The XML and bibliography readers take a path; a gzipped file is unpacked beside a
-        # temporary name that keeps the inner extension.
-        inner = name[:-3] if name.lower().endswith(".gz") else name
-        with tempfile.TemporaryDirectory(prefix="ldp-ingest-") as tmp:
-            path = Path(tmp) / inner
-            path.write_bytes(data)
-            yield from reader(path, source=source)
-
-    return read
-
-
-def _tabular_reader(read: Callable[..., Iterable[Record | Rejected]], **options: str) -> Callable[..., Any]:
-    def run(data: bytes, *, source: str, mapping: Mapping[str, str] | None, **_: Any) -> Any:
-        return read(data, source=source, mapping=mapping, **options)
-
-    return run
-
-
-def _html_reader(data: bytes, *, source: str, **_: Any) -> Iterable[Record | Rejected]:
-    return folder.read_html(data, source=source)
-
-
-_READERS: dict[str, Callable[..., Iterable[Record | Rejected]]] = {
-    "html": _html_reader,
-    "csv": _tabular_reader(tabular.read_delimited, delimiter=","),
-    "tsv": _tabular_reader(tabular.read_delimited, delimiter="\t"),
-    "json": _tabular_reader(tabular.read_json),
-    "jsonl": _tabular_reader(tabular.read_jsonl),
-    "parquet": _tabular_reader(tabular.read_parquet),
-    "xlsx": _tabular_reader(tabular.read_xlsx),
-    "wxr": _xml_reader("wxr", "read_wxr"),
-    "feed": _xml_reader("feeds", "read_feed"),
-    "pubmed": _xml_reader("pubmed", "read_pubmed"),
-    "ris": _xml_reader("bibliography", "read_ris"),
-    "bibtex": _xml_reader("bibliography", "read_bibtex"),
-}
-
-
 @dataclass
 class _FileResult:
     source: str
@@ -216,7 +123,7 @@ def _read_file(
     *,
     source: str,
     fmt: str,
-    mapping: Mapping[str, str] | None,
+    options: ReadOptions,
     max_file_bytes: int,
     follow_symlink: bool = False,
 ) -> _FileResult:
@@ -241,13 +148,11 @@ def _read_file(
             fmt = detected
     if not data.strip():
         return whole("empty_file", f"{len(data)} bytes, no content", fmt)
-    if fmt not in _BINARY_FORMATS and looks_binary(data):
+    if fmt not in BINARY_FORMATS and looks_binary(data):
         return whole("binary", "NUL or control bytes: not a text file", fmt)
     try:
-        if fmt in ("text", "markdown"):
-            page = folder.read_page(data, source=source)
-            return _FileResult(source, fmt, list(page.items), page.boilerplate_lines, page.duplicate_paragraphs)
-        items = list(_READERS[fmt](data, source=source, name=path.name, mapping=mapping))
+        read = READERS[fmt](data, source=source, options=options)
+        items = list(read)
     except UndecodableError as exc:
         return whole("undecodable", str(exc))
     except tabular.MappingError:
@@ -255,6 +160,8 @@ def _read_file(
     except Exception as exc:
         logger.warning("reader for %s failed: %r", source, exc)
         return whole("reader_error", f"{type(exc).__name__}: {exc}")
+    if isinstance(read, PageRead):  # the page segmenter also counts what it dropped
+        return _FileResult(source, fmt, items, read.boilerplate_lines, read.duplicate_paragraphs)
     return _FileResult(source, fmt, items)
 
 
@@ -320,8 +227,8 @@ def read_corpus(
         path: A folder (walked recursively in sorted order; symlinks inside it, to files or
             folders, are not followed but quarantined as 'symlink') or a single file.
             ``.gz`` files are decompressed.
-        fmt: "auto" (from the extension; XML by its root element) or one of ``FORMATS`` to
-            read every file with that reader.
+        fmt: "auto" (from the extension; XML by its root element) or a format registered in
+            ``pipeline.ingest.readers.READERS``, to read every file with its reader.
         corpus: Corpus label, the first part of every ``doc_id``; defaults to the folder name
             (or the file name without extensions).
         mapping: For tabular files, target field -> source column (targets: text, title,
@@ -347,10 +254,11 @@ def read_corpus(
     root = Path(path)
     if not root.exists():
         raise FileNotFoundError(f"corpus path {root} does not exist")
-    if fmt != "auto" and fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; expected 'auto' or one of {sorted(FORMATS)}")
+    if fmt != "auto" and fmt not in READERS:
+        raise ValueError(f"unknown format {fmt!r}; expected 'auto' or one of {sorted(READERS)}")
     if mapping is not None:
         tabular.check_mapping(mapping)
+    options = ReadOptions(mapping=mapping)
     if root.is_dir():
         files = [(p, p.relative_to(root).as_posix()) for p in _walk(root)]
         label = corpus or root.resolve().name
@@ -361,7 +269,7 @@ def read_corpus(
     # A file named as the corpus is read even through a symlink; links inside a folder are not.
     results = [
         _read_file(
-            p, source=src, fmt=fmt, mapping=mapping, max_file_bytes=max_file_bytes, follow_symlink=not root.is_dir()
+            p, source=src, fmt=fmt, options=options, max_file_bytes=max_file_bytes, follow_symlink=not root.is_dir()
         )
         for p, src in files
     ]

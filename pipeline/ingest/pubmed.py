@@ -19,8 +19,8 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.ingest.dates import date_from_fields
-from pipeline.ingest.records import Record, Rejected, abstract_record
-from pipeline.ingest.xmlsafe import parse_xml_file
+from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected, abstract_record
+from pipeline.ingest.xmlsafe import xml_root
 
 __all__ = ["read_pubmed"]
 
@@ -92,7 +92,7 @@ def _ids(article: etree._Element) -> dict[str, str]:
     return ids
 
 
-def read_pubmed(path: Path, *, source: str) -> Iterator[Record | Rejected]:
+def read_pubmed(data: bytes | Path, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read the abstracts of a PubMed efetch XML file.
 
     Each article with an abstract becomes an ``abstract`` record: key the PMID; title the
@@ -104,14 +104,15 @@ def read_pubmed(path: Path, *, source: str) -> Iterator[Record | Rejected]:
     article without abstract text is rejected as ``no_text`` (its PMID in the detail).
 
     Args:
-        path: The efetch XML file.
+        data: The efetch XML (or the file, see ``source_bytes``).
         source: Its path relative to the corpus root.
+        options: Not used.
 
     Yields:
         A Record or a Rejected per article, in file order, or one Rejected (record None) for
         the whole file when it is unsafe, malformed, not PubMed XML or has no articles.
     """
-    root = parse_xml_file(path, source=source)
+    root = xml_root(data, source=source)
     if isinstance(root, Rejected):
         yield root
         return

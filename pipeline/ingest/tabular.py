@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.ingest.dates import year_of
-from pipeline.ingest.records import Record, Rejected
+from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected
 from pipeline.ingest.text import UndecodableError, decode_bytes
 
 __all__ = [
@@ -30,11 +30,13 @@ __all__ = [
     "MAPPING_TARGETS",
     "MappingError",
     "check_mapping",
+    "read_csv",
     "read_delimited",
     "read_json",
     "read_jsonl",
     "read_parquet",
     "read_rows",
+    "read_tsv",
     "read_xlsx",
     "resolve_mapping",
 ]
@@ -362,6 +364,16 @@ def read_delimited(
     yield from read_rows(rows(), header, source=source, mapping=mapping)
 
 
+def read_csv(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
+    """Read a comma-separated file (see ``read_delimited``); ``options.mapping`` maps its columns."""
+    return read_delimited(data, source=source, delimiter=",", mapping=options.mapping)
+
+
+def read_tsv(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
+    """Read a tab-separated file (see ``read_delimited``); ``options.mapping`` maps its columns."""
+    return read_delimited(data, source=source, delimiter="\t", mapping=options.mapping)
+
+
 def _object_rows(items: Iterable[Any], source: str) -> Iterator[dict[str, Any] | Rejected]:
     for number, item in enumerate(items, start=1):
         if isinstance(item, dict):
@@ -379,13 +391,13 @@ def _columns(rows: Iterable[Mapping[str, Any] | Rejected]) -> list[str]:
     return list(seen)
 
 
-def read_json(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
+def read_json(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read a JSON file: an array of objects, or an object whose ``records`` (or only) value is one.
 
     Args:
         data: The file's bytes.
         source: The file's path relative to the corpus root.
-        mapping: field -> column (see ``resolve_mapping``).
+        options: ``options.mapping``: field -> column (see ``resolve_mapping``).
 
     Yields:
         One Record or Rejected per object; a file that is not valid JSON, or holds no array
@@ -419,10 +431,10 @@ def read_json(data: bytes, *, source: str, mapping: Mapping[str, str] | None = N
         yield Rejected(source, None, "not_records", f"expected an array of objects, found {found}")
         return
     rows = list(_object_rows(parsed, source))
-    yield from read_rows(rows, _columns(rows), source=source, mapping=mapping)
+    yield from read_rows(rows, _columns(rows), source=source, mapping=options.mapping)
 
 
-def read_jsonl(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
+def read_jsonl(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read a JSON Lines file: one JSON object per line.
 
     A line that is not valid JSON becomes Rejected 'malformed_json' (a line that is valid
@@ -432,7 +444,7 @@ def read_jsonl(data: bytes, *, source: str, mapping: Mapping[str, str] | None = 
     Args:
         data: The file's bytes.
         source: The file's path relative to the corpus root.
-        mapping: field -> column (see ``resolve_mapping``).
+        options: ``options.mapping``: field -> column (see ``resolve_mapping``).
 
     Yields:
         One Record or Rejected per non-blank line; one Rejected 'undecodable' for bytes in
@@ -464,10 +476,10 @@ def read_jsonl(data: bytes, *, source: str, mapping: Mapping[str, str] | None = 
         else:
             found = type(item).__name__
             rows.append(Rejected(source, number, "not_an_object", f"line {line_number}: found {found}"))
-    yield from read_rows(rows, _columns(rows), source=source, mapping=mapping)
+    yield from read_rows(rows, _columns(rows), source=source, mapping=options.mapping)
 
 
-def read_parquet(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
+def read_parquet(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read a Parquet file, one Record per row.
 
     Raises:
@@ -477,10 +489,10 @@ def read_parquet(data: bytes, *, source: str, mapping: Mapping[str, str] | None 
 
     table = pq.read_table(io.BytesIO(data))
     columns = [str(c) for c in table.column_names]
-    yield from read_rows(table.to_pylist(), columns, source=source, mapping=mapping)
+    yield from read_rows(table.to_pylist(), columns, source=source, mapping=options.mapping)
 
 
-def read_xlsx(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
+def read_xlsx(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read the first worksheet of an Excel workbook (header row first), one Record per row.
 
     Cells are read as their stored values (formulas are not evaluated; a formula cell gives
@@ -510,4 +522,4 @@ def read_xlsx(data: bytes, *, source: str, mapping: Mapping[str, str] | None = N
             rows.append(dict(zip(header, cells, strict=True)))
     finally:
         workbook.close()
-    yield from read_rows(rows, header, source=source, mapping=mapping)
+    yield from read_rows(rows, header, source=source, mapping=options.mapping)

@@ -23,8 +23,8 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.ingest.dates import rfc822_date, wordpress_date
-from pipeline.ingest.records import Record, Rejected
-from pipeline.ingest.xmlsafe import html_fragment_text, parse_xml_file
+from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected
+from pipeline.ingest.xmlsafe import html_fragment_text, xml_root
 
 __all__ = ["CONTENT_POST_TYPES", "read_wxr"]
 
@@ -97,7 +97,7 @@ def _terms(item: etree._Element) -> tuple[list[str], list[str]]:
     return categories, tags
 
 
-def read_wxr(path: Path, *, source: str) -> Iterator[Record | Rejected]:
+def read_wxr(data: bytes | Path, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read the posts, pages and approved comments of a WordPress WXR export.
 
     Posts become ``blog_post`` records and pages ``web_page`` records: key ``wp:post_id``,
@@ -110,14 +110,15 @@ def read_wxr(path: Path, *, source: str) -> Iterator[Record | Rejected]:
     ``wp:comment_parent`` is not 0, else the post's key.
 
     Args:
-        path: The export file.
+        data: The export's bytes (or the file, see ``source_bytes``).
         source: Its path relative to the corpus root.
+        options: Not used.
 
     Yields:
         A Record or a Rejected for every item and every comment, in document order; a single
         Rejected (record None) if the file is unreadable, unsafe or malformed XML.
     """
-    root = parse_xml_file(path, source=source)
+    root = xml_root(data, source=source)
     if isinstance(root, Rejected):
         yield root
         return
