@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-__all__ = ["NO_OPTIONS", "ReadOptions", "Reader", "Record", "Rejected", "abstract_record", "source_bytes"]
+__all__ = ["NO_OPTIONS", "PageRecord", "ReadOptions", "Reader", "Record", "Rejected", "abstract_record", "source_bytes"]
 
 
 @dataclass
@@ -50,6 +50,24 @@ class Record:
     parent_key: str | None = None
     truncated: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PageRecord(Record):
+    """A ``Record`` as the page segmenter finds it, before its reader places it in its file.
+
+    The segmenter (``pipeline.ingest.pages.segment_page``) knows neither the file nor the final
+    order, so ``source`` and ``position`` keep their defaults until
+    ``pipeline.ingest.folder.read_page`` sets them; it also writes ``parent`` as ``parent_key``.
+
+    Attributes:
+        parent: Index in ``Segmentation.records`` of the record this one replies to.
+    """
+
+    source: str = ""
+    position: int = 0
+    text: str = ""
+    parent: int | None = None
 
 
 @dataclass(frozen=True)
