@@ -90,72 +90,79 @@ def abstracts(reader: LineReader) -> list[PageRecord]:
     lines before the first paper are the page's own heading (``meta["page_heading"]``, e.g.
     the paper the listing hangs from); prose before it becomes a ``web_page``.
     """
-    lines = reader.lines
     papers: list[_Paper] = []
     preamble: list[Line] = []
     position = 0
-    while position < len(lines):
-        line = lines[position]
-        following = lines[position + 1] if position + 1 < len(lines) else None
-        after = lines[position + 2] if position + 2 < len(lines) else None
-        current = papers[-1] if papers else None
-        citation = venue_year(line.text)
-        record_id = read_record_id(line.text)
-        paper_head = is_paper_head(lines, position)
-        position += 1
-        if citation and current is not None and not current.body and current.year is None:
-            current.venue, current.year = citation
-            if JOURNAL_CITATION.fullmatch(line.text):
-                # Volume, issue and pages are kept with the line as written.
-                current.meta["citation"] = line.text
-        elif record_id and current is not None and not current.body and record_id[0] not in current.meta:
-            current.meta[record_id[0]] = record_id[1]
-            reader.drop_label(line, line.text[: line.text.find(record_id[1])].strip())
-        elif paper_head:
-            # Title, authors line, citation or DOI line.
-            papers.append(_Paper(reader.strip_link_suffix(line).text, author=following.text))
-            position += 1
-        elif (
-            is_heading(line.text)
-            and not citation
-            and following is not None
-            and after is not None
-            and is_author_list(following.text)
-            and venue_year(after.text)
-        ):
-            # Title, authors line, citation line.
-            papers.append(_Paper(reader.strip_link_suffix(line).text, author=following.text))
-            position += 1
-        elif (
-            is_heading(line.text)
-            and not citation
-            and following is not None
-            and (venue_year(following.text) or is_prose(following.text))
-        ):
-            papers.append(_Paper(reader.strip_link_suffix(line).text))
-        elif current is None:
-            preamble.append(line)
-        else:
-            current.body.append(line)
+    while position < len(reader.lines):
+        position = _read_line(reader, position, papers, preamble)
     records: list[PageRecord] = []
     heading_lines = [line for line in preamble if is_heading(line.text)]
     page_heading = " / ".join(reader.strip_link_suffix(line).text for line in heading_lines)
     intro = [line for line in preamble if not is_heading(line.text)]
     if intro:
         records.append(web_page(reader, intro))
-    for paper in papers:
-        text = join_lines(paper.body)
-        records.append(
-            PageRecord(
-                doc_type="abstract",
-                text=text,
-                title=paper.title,
-                author=paper.author,
-                venue=paper.venue,
-                date=None if paper.year is None else f"{paper.year:04d}",
-                year=paper.year,
-                truncated=is_truncated(text),
-                meta={**paper.meta, **({"page_heading": page_heading} if page_heading else {})},
-            )
-        )
+    records.extend(_abstract(paper, page_heading) for paper in papers)
     return records
+
+
+def _read_line(reader: LineReader, position: int, papers: list[_Paper], preamble: list[Line]) -> int:
+    """Read the line at ``position`` into the current paper, a new paper or the preamble.
+
+    Returns:
+        The position of the next line to read.
+    """
+    lines = reader.lines
+    line = lines[position]
+    following = lines[position + 1] if position + 1 < len(lines) else None
+    after = lines[position + 2] if position + 2 < len(lines) else None
+    current = papers[-1] if papers else None
+    citation = venue_year(line.text)
+    record_id = read_record_id(line.text)
+    if citation and current is not None and not current.body and current.year is None:
+        current.venue, current.year = citation
+        if JOURNAL_CITATION.fullmatch(line.text):
+            # Volume, issue and pages are kept with the line as written.
+            current.meta["citation"] = line.text
+    elif record_id and current is not None and not current.body and record_id[0] not in current.meta:
+        current.meta[record_id[0]] = record_id[1]
+        reader.drop_label(line, line.text[: line.text.find(record_id[1])].strip())
+    elif following is not None and (
+        is_paper_head(lines, position)
+        or (
+            is_heading(line.text)
+            and not citation
+            and after is not None
+            and is_author_list(following.text)
+            and venue_year(after.text)
+        )
+    ):
+        # Title, authors line, then a citation or DOI line.
+        papers.append(_Paper(reader.strip_link_suffix(line).text, author=following.text))
+        return position + 2
+    elif (
+        is_heading(line.text)
+        and not citation
+        and following is not None
+        and (venue_year(following.text) or is_prose(following.text))
+    ):
+        papers.append(_Paper(reader.strip_link_suffix(line).text))
+    elif current is None:
+        preamble.append(line)
+    else:
+        current.body.append(line)
+    return position + 1
+
+
+def _abstract(paper: _Paper, page_heading: str) -> PageRecord:
+    text = join_lines(paper.body)
+    return PageRecord(
+        doc_type="abstract",
+        text=text,
+        title=paper.title,
+        author=paper.author,
+        venue=paper.venue,
+        date=None if paper.year is None else f"{paper.year:04d}",
+        year=paper.year,
+        truncated=is_truncated(text),
+        meta={**paper.meta, **({"page_heading": page_heading} if page_heading else {})},
+    )

@@ -91,15 +91,15 @@ class LineReader:
             beside_counter = self._beside(i, stripped, counters)
             if match is None and _BARE_NUMBER.fullmatch(line) and beside_counter:
                 match = COUNTER_PATTERN
+            below = furniture[i + 1] if i + 1 < len(stripped) else None
             if (
                 match is None
-                and i + 1 < len(stripped)
-                and furniture[i + 1] is not None
-                and furniture[i + 1].kind == "profile"
+                and below is not None
+                and below.kind == "profile"
                 and (USERNAME.fullmatch(line) or is_name(line))
             ):
                 # The poster's name heading a forum profile box ("Posts: 41", "Joined: ...").
-                match = furniture[i + 1]
+                match = below
             if match is not None:
                 self._dropped.append((i, 0, line))
                 self.kinds.append((i, match.kind))
@@ -115,8 +115,8 @@ class LineReader:
             self.lines.append(Line(i, line, block, block))
         if self.lines and not any(not line for line in stripped[self.lines[0].index : self.lines[-1].index]):
             # No blank line between the first and last content lines: every line a paragraph.
-            for number, line in enumerate(self.lines):
-                line.block = number
+            for number, content in enumerate(self.lines):
+                content.block = number
 
     @staticmethod
     def _beside(i: int, lines: Sequence[str], counters: set[int]) -> bool:

@@ -76,56 +76,9 @@ def post_and_comments(reader: LineReader) -> list[PageRecord]:
     under a "Jobs" label) becomes a ``web_page`` with ``meta["section"]``.
     """
     lines = reader.lines
-    last_index = lines[-1].index
+    first_prose = next((line.index for line in lines if is_prose(line.text)), lines[-1].index)
+    thread = _thread_start(reader, first_prose)
     about = reader.first_kind("about_author")
-    # The thread starts at the first "#123 Name" header below the top line, the first stamp
-    # or "Name says:" line after the post's first prose, or right after a "Comments" label.
-    first_prose = next((line.index for line in lines if is_prose(line.text)), last_index)
-    # On a forum page every post has a by-line: one below the first post's text opens a reply.
-    post_byline = any(read_byline(line.text) for line in lines if line.index < first_prose)
-    # A bare stamp ("13 hours ago") opens the thread only under a comment label or prompt:
-    # elsewhere it dates a headline in a sidebar.
-    signal = min((i for i, kind in reader.kinds if kind in ("comments", "prompt")), default=last_index + 1)
-    starts = [
-        position
-        for position, line in enumerate(lines)
-        if (
-            line.index > first_prose
-            and is_comment_start(line.text)
-            and (line.index > signal or is_author_start(line.text))
-        )
-        or (line.index > lines[0].index and COMMENT_HEADER.fullmatch(line.text))
-        or (post_byline and line.index > first_prose and read_byline(line.text))
-    ]
-    thread = last_index + 1
-    if starts:
-        position = starts[0]
-        thread = lines[position].index
-        above = lines[position - 1] if position > 0 else None
-        if (
-            above is not None
-            and above.index > first_prose
-            and above.run == lines[position].run
-            and is_author_start(lines[position].text)
-            and is_heading(above.text)
-            and not is_meta_line(above.text)
-        ):
-            # A reply's title ("Re: ...") over its by-line opens the thread.
-            thread = above.index
-    # A "Comments" label opens the thread when a comment header, stamp or by-line follows it
-    # closely; elsewhere (a "Comment" button under the headline) it opens nothing.
-    comments_label = next(
-        (
-            i
-            for i, kind in reader.kinds
-            if kind == "comments"
-            and i > first_prose
-            and any(is_thread_start(line.text) for line in [line for line in lines if line.index > i][:_LABEL_REACH])
-        ),
-        None,
-    )
-    if comments_label is not None:
-        thread = min(thread, comments_label)
     if about is not None and about > thread:
         about = None
     # A section label ("Related articles", "Most read") under the post's text closes it; what
@@ -145,41 +98,130 @@ def post_and_comments(reader: LineReader) -> list[PageRecord]:
     if section_label is not None:
         aside = [line for line in lines if section_label < line.index < thread]
     if about is not None:
-        bio_lines = [line for line in lines if about < line.index < thread]
-        bio_stop = next((i for i, kind in reader.kinds if i > about and kind in SECTION_KINDS), thread)
-        aside = [line for line in bio_lines if line.index > bio_stop]
-        bio_lines = [line for line in bio_lines if line.index < bio_stop]
-        if bio_lines and is_name(bio_lines[0].text):
-            if head.author is None:
-                head.author = bio_lines[0].text
-            else:
-                head.meta["bio_name"] = bio_lines[0].text
-            bio_lines = bio_lines[1:]
-        if bio_lines:
-            head.bio = join_lines(bio_lines)
-    text = join_lines(body)
-    records = [
-        PageRecord(
-            doc_type="blog_post",
-            text=text,
-            title=head.title,
-            author=head.author,
-            author_role=head.role,
-            author_bio=head.bio,
-            date=head.date,
-            year=iso_year(head.date),
-            truncated=is_truncated(text),
-            meta=head.meta,
-        )
-    ]
+        aside = _biography(reader, about, thread, head)
+    records = [_post_record(join_lines(body), head)]
     if aside:
-        section = reader.section_before(aside[0].index)
-        records.append(
-            PageRecord(doc_type="web_page", text=join_lines(aside), meta={"section": section} if section else {})
+        records.append(_section_record(reader, aside))
+    records.extend(_thread_records(reader, [line for line in lines if line.index >= thread]))
+    return records
+
+
+def _thread_start(reader: LineReader, first_prose: int) -> int:
+    """Line index where the comment thread starts; past the last line when there is none.
+
+    The thread starts at the first reply (``_first_reply``) or right after a "Comments" label
+    (``_comments_label``), whichever comes first.
+    """
+    thread = _first_reply(reader, first_prose)
+    label = _comments_label(reader, first_prose)
+    return thread if label is None else min(thread, label)
+
+
+def _first_reply(reader: LineReader, first_prose: int) -> int:
+    """Line index of the first reply: a "#123 Name" header below the top line, or a stamp or
+    "Name says:" line after the post's first prose; past the last line when there is none."""
+    lines = reader.lines
+    last_index = lines[-1].index
+    # On a forum page every post has a by-line: one below the first post's text opens a reply.
+    post_byline = any(read_byline(line.text) for line in lines if line.index < first_prose)
+    # A bare stamp ("13 hours ago") opens the thread only under a comment label or prompt:
+    # elsewhere it dates a headline in a sidebar.
+    signal = min((i for i, kind in reader.kinds if kind in ("comments", "prompt")), default=last_index + 1)
+    starts = [
+        position
+        for position, line in enumerate(lines)
+        if (
+            line.index > first_prose
+            and is_comment_start(line.text)
+            and (line.index > signal or is_author_start(line.text))
         )
+        or (line.index > lines[0].index and COMMENT_HEADER.fullmatch(line.text))
+        or (post_byline and line.index > first_prose and read_byline(line.text))
+    ]
+    if not starts:
+        return last_index + 1
+    position = starts[0]
+    above = lines[position - 1] if position > 0 else None
+    if (
+        above is not None
+        and above.index > first_prose
+        and above.run == lines[position].run
+        and is_author_start(lines[position].text)
+        and is_heading(above.text)
+        and not is_meta_line(above.text)
+    ):
+        # A reply's title ("Re: ...") over its by-line opens the thread.
+        return above.index
+    return lines[position].index
+
+
+def _comments_label(reader: LineReader, first_prose: int) -> int | None:
+    """Line index of a "Comments" label that opens the thread: one that a comment header, stamp
+    or by-line follows closely; elsewhere (a "Comment" button under the headline) it opens nothing."""
+    return next(
+        (
+            i
+            for i, kind in reader.kinds
+            if kind == "comments"
+            and i > first_prose
+            and any(
+                is_thread_start(line.text) for line in [line for line in reader.lines if line.index > i][:_LABEL_REACH]
+            )
+        ),
+        None,
+    )
+
+
+def _biography(reader: LineReader, about: int, thread: int, head: _PostHead) -> list[Line]:
+    """Read the biography under the "About the author" label at ``about`` into ``head``.
+
+    The biography runs to the next section label (or the thread); a name line opening it is the
+    author (or, when the by-line named one, ``meta["bio_name"]``).
+
+    Returns:
+        The lines after the biography and before the thread.
+    """
+    bio_lines = [line for line in reader.lines if about < line.index < thread]
+    bio_stop = next((i for i, kind in reader.kinds if i > about and kind in SECTION_KINDS), thread)
+    aside = [line for line in bio_lines if line.index > bio_stop]
+    bio_lines = [line for line in bio_lines if line.index < bio_stop]
+    if bio_lines and is_name(bio_lines[0].text):
+        if head.author is None:
+            head.author = bio_lines[0].text
+        else:
+            head.meta["bio_name"] = bio_lines[0].text
+        bio_lines = bio_lines[1:]
+    if bio_lines:
+        head.bio = join_lines(bio_lines)
+    return aside
+
+
+def _post_record(text: str, head: _PostHead) -> PageRecord:
+    return PageRecord(
+        doc_type="blog_post",
+        text=text,
+        title=head.title,
+        author=head.author,
+        author_role=head.role,
+        author_bio=head.bio,
+        date=head.date,
+        year=iso_year(head.date),
+        truncated=is_truncated(text),
+        meta=head.meta,
+    )
+
+
+def _section_record(reader: LineReader, lines: Sequence[Line]) -> PageRecord:
+    """A ``web_page`` of lines kept apart from the post, with the section label above them."""
+    section = reader.section_before(lines[0].index)
+    return PageRecord(doc_type="web_page", text=join_lines(lines), meta={"section": section} if section else {})
+
+
+def _thread_records(reader: LineReader, lines: Sequence[Line]) -> list[PageRecord]:
+    """The comments of the thread, after one ``web_page`` of the headlines that are no comment."""
     comments: list[PageRecord] = []
     headlines: list[Line] = []
-    for group in comment_groups([line for line in lines if line.index >= thread]):
+    for group in comment_groups(lines):
         reply = comment(group)
         by_byline = read_byline(reply.meta.get("byline", "")) is not None
         sentence = any(
@@ -191,13 +233,7 @@ def post_and_comments(reader: LineReader) -> list[PageRecord]:
             headlines.extend(group)
         else:
             comments.append(reply)
-    if headlines:
-        section = reader.section_before(headlines[0].index)
-        records.append(
-            PageRecord(doc_type="web_page", text=join_lines(headlines), meta={"section": section} if section else {})
-        )
-    records.extend(comments)
-    return records
+    return [_section_record(reader, headlines), *comments] if headlines else comments
 
 
 def _taxonomy(reader: LineReader, lines: Sequence[Line], meta: dict[str, str]) -> list[Line]:
@@ -207,7 +243,7 @@ def _taxonomy(reader: LineReader, lines: Sequence[Line], meta: dict[str, str]) -
     for line in lines:
         match = _TAXONOMY.fullmatch(line.text)
         key = None if match is None else _TAXONOMY_KEYS[match["key"].casefold()]
-        if key is None or key in meta or len(lines) == 1:
+        if match is None or key is None or key in meta or len(lines) == 1:
             kept.append(line)
         else:
             meta[key] = match["value"].strip()

@@ -27,60 +27,15 @@ def teasers(reader: LineReader) -> list[PageRecord]:
     heading or the previous teaser had a title; otherwise it is a teaser of its own, since
     teasers are often one short quotation with no full stop.
     """
-    units = split_units(reader.lines, by_run=True)
     records: list[PageRecord] = []
     pending: dict[str, str] = {}
+    units = _after_page_heading(reader, split_units(reader.lines, by_run=True), pending)
     titled = False
-    # Units of heading lines only at the top, each followed by another unit that opens with a
-    # heading (site name, menu entries), are the page's own heading, not teasers.
-    lead = 0
-    while (
-        lead + 1 < len(units)
-        and all(is_heading(line.text) and not is_meta_line(line.text) for line in units[lead])
-        and is_heading(units[lead + 1][0].text)
-    ):
-        lead += 1
-    if lead:
-        pending["page_heading"] = " / ".join(
-            reader.strip_link_suffix(line).text for unit in units[:lead] for line in unit
-        )
-        units = units[lead:]
     for position, unit in enumerate(units):
         following = units[position + 1] if position + 1 < len(units) else None
-        body: list[Line] = []
-        first_prose = next((k for k, line in enumerate(unit) if is_prose(line.text)), 0)
-        headings = [k for k in range(first_prose) if not is_meta_line(unit[k].text)]
-        if len(headings) > 1 and not records and set(pending) <= {"page_heading"}:
-            # Labels above the first title are the page's own heading.
-            labels = [unit[k] for k in headings[:-1]]
-            heading = " / ".join(reader.strip_link_suffix(line).text for line in labels)
-            if "page_heading" in pending:
-                heading = pending["page_heading"] + " / " + heading
-            pending["page_heading"] = heading
-            unit = [line for line in unit if line not in labels]
-        for line in unit:
-            date = parse_date_line(line.text)
-            byline = read_byline(line.text)
-            if body:
-                body.append(line)
-            elif date and "date_text" not in pending:
-                pending["date"], pending["date_text"] = date, line.text
-            elif is_relative(line.text) and "date_text" not in pending:
-                pending["date_text"] = line.text
-            elif byline and "author" not in pending:
-                pending["author"] = byline.name
-                pending["byline"] = line.text
-            elif (is_heading(line.text) and "title" not in pending and line is not unit[-1]) or (
-                is_heading(line.text)
-                and "title" not in pending
-                and len(unit) == 1
-                and following is not None
-                and is_prose(following[0].text)
-                and (titled or not records)
-            ):
-                pending["title"] = reader.strip_link_suffix(line).text
-            else:
-                body.append(line)
+        if not records and set(pending) <= {"page_heading"}:
+            unit = _after_labels(reader, unit, pending)
+        body = _unit_body(reader, unit, following, pending, may_title=titled or not records)
         if len(body) > 1 and "date_text" not in pending and is_meta_line(body[-1].text):
             # A date or stamp line under the teaser text.
             last = body.pop()
@@ -97,6 +52,76 @@ def teasers(reader: LineReader) -> list[PageRecord]:
         # Metadata with no text after it: keep it rather than lose it.
         records.append(_teaser([], pending))
     return records
+
+
+def _after_page_heading(reader: LineReader, units: list[list[Line]], pending: dict[str, str]) -> list[list[Line]]:
+    """The units after the page's own heading, which goes to ``pending["page_heading"]``.
+
+    Units of heading lines only at the top, each followed by another unit that opens with a
+    heading (site name, menu entries), are the page's own heading, not teasers.
+    """
+    lead = 0
+    while (
+        lead + 1 < len(units)
+        and all(is_heading(line.text) and not is_meta_line(line.text) for line in units[lead])
+        and is_heading(units[lead + 1][0].text)
+    ):
+        lead += 1
+    if not lead:
+        return units
+    pending["page_heading"] = " / ".join(reader.strip_link_suffix(line).text for unit in units[:lead] for line in unit)
+    return units[lead:]
+
+
+def _after_labels(reader: LineReader, unit: list[Line], pending: dict[str, str]) -> list[Line]:
+    """The first unit without the labels above its title, which join ``pending["page_heading"]``."""
+    first_prose = next((k for k, line in enumerate(unit) if is_prose(line.text)), 0)
+    headings = [k for k in range(first_prose) if not is_meta_line(unit[k].text)]
+    if len(headings) <= 1:
+        return unit
+    labels = [unit[k] for k in headings[:-1]]
+    heading = " / ".join(reader.strip_link_suffix(line).text for line in labels)
+    if "page_heading" in pending:
+        heading = pending["page_heading"] + " / " + heading
+    pending["page_heading"] = heading
+    return [line for line in unit if line not in labels]
+
+
+def _unit_body(
+    reader: LineReader, unit: list[Line], following: list[Line] | None, pending: dict[str, str], *, may_title: bool
+) -> list[Line]:
+    """Read the date, stamp, by-line and title lines at the top of ``unit`` into ``pending``.
+
+    A lone heading line titles the next unit when that opens with prose and ``may_title``.
+
+    Returns:
+        The lines of the teaser's text.
+    """
+    body: list[Line] = []
+    for line in unit:
+        date = parse_date_line(line.text)
+        byline = read_byline(line.text)
+        if body:
+            body.append(line)
+        elif date and "date_text" not in pending:
+            pending["date"], pending["date_text"] = date, line.text
+        elif is_relative(line.text) and "date_text" not in pending:
+            pending["date_text"] = line.text
+        elif byline and "author" not in pending:
+            pending["author"] = byline.name
+            pending["byline"] = line.text
+        elif (is_heading(line.text) and "title" not in pending and line is not unit[-1]) or (
+            is_heading(line.text)
+            and "title" not in pending
+            and len(unit) == 1
+            and following is not None
+            and is_prose(following[0].text)
+            and may_title
+        ):
+            pending["title"] = reader.strip_link_suffix(line).text
+        else:
+            body.append(line)
+    return body
 
 
 def _teaser(body: Sequence[Line], pending: Mapping[str, str]) -> PageRecord:
