@@ -115,7 +115,6 @@ class _FileResult:
     items: list[Record | Rejected]
     boilerplate_lines: int = 0
     duplicate_paragraphs: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
 
 
 def _read_file(
@@ -277,125 +276,33 @@ def read_corpus(
 
 
 def _build(results: list[_FileResult], *, corpus: str, max_doc_chars: int | None = None) -> IngestResult:
-    rows: list[dict[str, Any]] = []
-    rejected: list[Rejected] = []
+    found = _Documents(corpus, max_doc_chars)
     by_source: dict[str, dict[str, Any]] = {}
     by_format: dict[str, dict[str, int]] = {}
-    exact_seen: dict[str, str] = {}  # normalised text -> first doc_id
-    near_seen: dict[str, str] = {}
-    alnum_only = _AlnumOnly()
-    duplicates: list[list[str]] = []
-    alias: dict[str, str] = {}  # dropped doc_id -> kept doc_id
-    summary_counts = {"boilerplate_lines_dropped": 0, "duplicate_paragraphs_collapsed": 0}
-
-    pending_parents: list[tuple[dict[str, Any], str, dict[str, str]]] = []
     for result in results:
-        counts = _empty_counts()
+        counts = found.add_file(result)
         by_source[result.source] = {"format": result.fmt, **counts}
         fmt_counts = by_format.setdefault(result.fmt, _empty_counts())
-        summary_counts["boilerplate_lines_dropped"] += result.boilerplate_lines
-        summary_counts["duplicate_paragraphs_collapsed"] += result.duplicate_paragraphs
-        key_to_doc: dict[str, str] = {}
-        used_ids: set[str] = set()
-        for item in result.items:
-            counts["records_seen"] += 1
-            if isinstance(item, Rejected):
-                rejected.append(item)
-                counts["quarantined"] += 1
-                continue
-            text = normalise_text(item.text) if item.text is not None else ""
-            if not text:
-                rejected.append(Rejected(result.source, item.position + 1, "no_text", "no text after normalisation"))
-                counts["quarantined"] += 1
-                continue
-            if max_doc_chars is not None and len(text) > max_doc_chars:
-                rejected.append(Rejected(result.source, item.position + 1, "too_long",
-                                         f"{len(text)} characters, over max_doc_chars={max_doc_chars}"))  # fmt: skip
-                counts["quarantined"] += 1
-                continue
-            near_key = _near_duplicate_key(text, alnum_only)
-            if not near_key:  # only punctuation, symbols or marks: nothing to analyse
-                rejected.append(Rejected(result.source, item.position + 1, "no_text", "no letters or digits"))
-                counts["quarantined"] += 1
-                continue
-            key = str(item.key).strip() if item.key is not None else ""
-            own_key = key or str(item.position)
-            doc_id = f"{corpus}:{result.source}:{key or f'{item.position:06d}'}"
-            if doc_id in used_ids:
-                rejected.append(Rejected(result.source, item.position + 1, "duplicate_key",
-                                         f"key {own_key!r} already used in this source"))  # fmt: skip
-                counts["quarantined"] += 1
-                continue
-            used_ids.add(doc_id)
-            if text in exact_seen:
-                kept = exact_seen[text]
-                alias[doc_id] = kept
-                key_to_doc[own_key] = kept
-                duplicates.append([doc_id, kept])
-                counts["duplicates"] += 1
-                continue
-            exact_seen[text] = doc_id
-            key_to_doc[own_key] = doc_id
-            meta = dict(item.meta)
-            iso = normalise_date(item.date)
-            if item.date is not None and iso is None and str(item.date).strip():
-                meta["date_text"] = str(item.date).strip()
-            year = item.year
-            if year is None and iso is not None:
-                year = int(iso[:4])
-            dup_of = near_seen.get(near_key)
-            if dup_of is None:
-                near_seen[near_key] = doc_id
-            row = {
-                "doc_id": doc_id,
-                "corpus": corpus,
-                "source": result.source,
-                "position": int(item.position),
-                "doc_type": _clean_field(item.doc_type) or "other",
-                **{name: _clean_field(getattr(item, name)) for name in _STRING_FIELDS},
-                "date": iso,
-                "year": int(year) if year is not None else None,
-                "parent_id": None,
-                "truncated": bool(item.truncated),
-                "text": text,
-                "n_chars": len(text),
-                "dup_of": dup_of,
-                "meta": meta,
-            }
-            rows.append(row)
-            counts["documents"] += 1
-            if item.parent_key is not None and str(item.parent_key).strip():
-                pending_parents.append((row, str(item.parent_key).strip(), key_to_doc))
         for name, value in counts.items():
             fmt_counts[name] += value
-        by_source[result.source].update(counts)
-
-    orphans = 0
-    for row, parent_key, key_to_doc in pending_parents:
-        parent = key_to_doc.get(parent_key)
-        parent = alias.get(parent, parent) if parent is not None else None
-        if parent is None or parent == row["doc_id"]:
-            orphans += 1
-            row["meta"]["orphan_parent"] = parent_key
-            logger.info("%s: parent %r not found in its source", row["doc_id"], parent_key)
-        else:
-            row["parent_id"] = parent
-    for row in rows:
+    orphans = found.link_parents()
+    for row in found.rows:
         row["meta"] = _meta_json(row["meta"])
 
-    documents = _documents_frame(rows)
-    quarantine = _quarantine_frame(rejected)
+    documents = _documents_frame(found.rows)
+    quarantine = _quarantine_frame(found.rejected)
     records_seen = sum(s["records_seen"] for s in by_source.values())
     summary: dict[str, Any] = {
         "files_read": len(results),
         "records_seen": records_seen,
         "documents_written": len(documents),
-        "duplicates_collapsed": len(duplicates),
+        "duplicates_collapsed": len(found.duplicates),
         "quarantined": len(quarantine),
-        **summary_counts,
+        "boilerplate_lines_dropped": sum(result.boilerplate_lines for result in results),
+        "duplicate_paragraphs_collapsed": sum(result.duplicate_paragraphs for result in results),
         "near_duplicates_flagged": int(documents["dup_of"].notna().sum()),
         "orphans": orphans,
-        "duplicates": sorted(duplicates),
+        "duplicates": sorted(found.duplicates),
         "by_format": dict(sorted(by_format.items())),
         "by_source": dict(sorted(by_source.items())),
     }
@@ -404,9 +311,126 @@ def _build(results: list[_FileResult], *, corpus: str, max_doc_chars: int | None
         raise AssertionError(f"ingest counts do not reconcile: {summary}")  # pragma: no cover
     logger.info(
         "ingest %s: %d files, %d records, %d documents, %d duplicates, %d quarantined",
-        corpus, len(results), records_seen, len(documents), len(duplicates), len(quarantine),
+        corpus, len(results), records_seen, len(documents), len(found.duplicates), len(quarantine),
     )  # fmt: skip
     return IngestResult(documents=documents, quarantine=quarantine, summary=summary)
+
+
+@dataclass
+class _Documents:
+    """The document rows, rejections and duplicates found so far in the files of one corpus."""
+
+    corpus: str
+    max_doc_chars: int | None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    exact_seen: dict[str, str] = field(default_factory=dict)  # normalised text -> first doc_id
+    near_seen: dict[str, str] = field(default_factory=dict)  # near-duplicate key -> first doc_id
+    duplicates: list[list[str]] = field(default_factory=list)  # [dropped doc_id, kept doc_id]
+    alias: dict[str, str] = field(default_factory=dict)  # dropped doc_id -> kept doc_id
+    # (row, parent key, the row's source's key -> doc_id), linked once every file is read
+    pending_parents: list[tuple[dict[str, Any], str, dict[str, str]]] = field(default_factory=list)
+    alnum_only: _AlnumOnly = field(default_factory=_AlnumOnly)
+
+    def add_file(self, result: _FileResult) -> dict[str, int]:
+        """Add the items of one file; return its ``records_seen`` and where they went."""
+        counts = _empty_counts()
+        key_to_doc: dict[str, str] = {}
+        used_ids: set[str] = set()
+        for item in result.items:
+            counts["records_seen"] += 1
+            counts[self._add(item, result.source, key_to_doc, used_ids)] += 1
+        return counts
+
+    def _add(self, item: Record | Rejected, source: str, key_to_doc: dict[str, str], used_ids: set[str]) -> str:
+        """Add one item; return where it went: ``quarantined``, ``duplicates`` or ``documents``."""
+        if isinstance(item, Rejected):
+            self.rejected.append(item)
+            return "quarantined"
+        text = normalise_text(item.text) if item.text is not None else ""
+        if not text:
+            return self._reject(source, item, "no_text", "no text after normalisation")
+        if self.max_doc_chars is not None and len(text) > self.max_doc_chars:
+            return self._reject(
+                source, item, "too_long", f"{len(text)} characters, over max_doc_chars={self.max_doc_chars}"
+            )
+        near_key = _near_duplicate_key(text, self.alnum_only)
+        if not near_key:  # only punctuation, symbols or marks: nothing to analyse
+            return self._reject(source, item, "no_text", "no letters or digits")
+        key = str(item.key).strip() if item.key is not None else ""
+        own_key = key or str(item.position)
+        doc_id = f"{self.corpus}:{source}:{key or f'{item.position:06d}'}"
+        if doc_id in used_ids:
+            return self._reject(source, item, "duplicate_key", f"key {own_key!r} already used in this source")
+        used_ids.add(doc_id)
+        if text in self.exact_seen:
+            kept = self.exact_seen[text]
+            self.alias[doc_id] = kept
+            key_to_doc[own_key] = kept
+            self.duplicates.append([doc_id, kept])
+            return "duplicates"
+        self.exact_seen[text] = doc_id
+        key_to_doc[own_key] = doc_id
+        dup_of = self.near_seen.get(near_key)
+        if dup_of is None:
+            self.near_seen[near_key] = doc_id
+        row = _document_row(item, doc_id, corpus=self.corpus, source=source, text=text, dup_of=dup_of)
+        self.rows.append(row)
+        if item.parent_key is not None and str(item.parent_key).strip():
+            self.pending_parents.append((row, str(item.parent_key).strip(), key_to_doc))
+        return "documents"
+
+    def _reject(self, source: str, item: Record, reason: str, detail: str) -> str:
+        self.rejected.append(Rejected(source, item.position + 1, reason, detail))
+        return "quarantined"
+
+    def link_parents(self) -> int:
+        """Set each row's ``parent_id`` from its parent key; return the number of orphans.
+
+        A parent collapsed as a duplicate is replaced by the document it duplicates; a parent
+        not found in the row's source (or the row itself) makes an orphan, its key kept in
+        ``meta["orphan_parent"]``.
+        """
+        orphans = 0
+        for row, parent_key, key_to_doc in self.pending_parents:
+            parent = key_to_doc.get(parent_key)
+            parent = self.alias.get(parent, parent) if parent is not None else None
+            if parent is None or parent == row["doc_id"]:
+                orphans += 1
+                row["meta"]["orphan_parent"] = parent_key
+                logger.info("%s: parent %r not found in its source", row["doc_id"], parent_key)
+            else:
+                row["parent_id"] = parent
+        return orphans
+
+
+def _document_row(
+    item: Record, doc_id: str, *, corpus: str, source: str, text: str, dup_of: str | None
+) -> dict[str, Any]:
+    """The ``documents`` row of a record (``meta`` still a dict), its date in ISO 8601."""
+    meta = dict(item.meta)
+    iso = normalise_date(item.date)
+    if item.date is not None and iso is None and str(item.date).strip():
+        meta["date_text"] = str(item.date).strip()
+    year = item.year
+    if year is None and iso is not None:
+        year = int(iso[:4])
+    return {
+        "doc_id": doc_id,
+        "corpus": corpus,
+        "source": source,
+        "position": int(item.position),
+        "doc_type": _clean_field(item.doc_type) or "other",
+        **{name: _clean_field(getattr(item, name)) for name in _STRING_FIELDS},
+        "date": iso,
+        "year": int(year) if year is not None else None,
+        "parent_id": None,
+        "truncated": bool(item.truncated),
+        "text": text,
+        "n_chars": len(text),
+        "dup_of": dup_of,
+        "meta": meta,
+    }
 
 
 def _documents_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

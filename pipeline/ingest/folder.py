@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.ingest.pages import segment_page
 from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected
 from pipeline.ingest.text import decode_bytes
 
@@ -113,12 +114,6 @@ def markdown_to_text(markdown: str) -> str:
     return "\n".join(out)
 
 
-def _default_segmenter() -> Callable[[str], Any]:
-    from pipeline.ingest.pages import segment_page  # the segmenter is a sibling module
-
-    return segment_page
-
-
 def read_page(
     data: bytes,
     *,
@@ -150,7 +145,7 @@ def read_page(
         markdown = source.lower().removesuffix(".gz").endswith((".md", ".markdown"))
     if markdown:
         text = markdown_to_text(text)
-    segmentation = (segmenter or _default_segmenter())(text)
+    segmentation = (segmenter or segment_page)(text)
     items: list[Record | Rejected] = []
     for position, page_record in enumerate(segmentation.records):
         parent = getattr(page_record, "parent", None)

@@ -286,82 +286,99 @@ def read_delimited(
         yield text
         return
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    header: list[str] | None = None
-    while header is None:
+    header = _csv_header(reader, source)
+    if header is None:
+        return
+    if isinstance(header, Rejected):
+        yield header
+        return
+    # The physical lines the reader sees, to find a quote that never closes.
+    lines = io.StringIO(text, newline="").readlines()
+    rows = _delimited_rows(reader, lines, header, source=source, delimiter=delimiter)
+    yield from read_rows(rows, header, source=source, mapping=mapping)
+
+
+def _csv_header(reader: Any, source: str) -> list[str] | Rejected | None:
+    """The header (the first non-blank row), a Rejected if it cannot be parsed, None if there is none."""
+    while True:
         try:
             first = next(reader)
         except StopIteration:
+            return None
+        except csv.Error as exc:
+            return Rejected(source, None, "malformed_csv", f"header: {exc}")
+        if any(cell.strip() for cell in first):
+            return _unique_header(first)
+
+
+def _parsed_rows(body: Any, offset: int) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
+    """(first line, last line, row or error) for each non-blank row of the csv reader ``body``."""
+    while True:
+        start = offset + body.line_num + 1
+        try:
+            row = next(body)
+        except StopIteration:
             return
         except csv.Error as exc:
-            yield Rejected(source, None, "malformed_csv", f"header: {exc}")
-            return
-        if any(cell.strip() for cell in first):
-            header = _unique_header(first)
-    # The physical lines the reader sees, to find a quote that never closes (see below).
-    lines = io.StringIO(text, newline="").readlines()
+            yield start, offset + body.line_num, exc
+            continue
+        if any(cell.strip() for cell in row):
+            yield start, offset + body.line_num, row
 
-    def parsed(body: Any, offset: int) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
-        """(first line, last line, row or error) for each non-blank row of ``body``."""
-        while True:
-            start = offset + body.line_num + 1
-            try:
-                row = next(body)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield start, offset + body.line_num, exc
-                continue
-            if any(cell.strip() for cell in row):
-                yield start, offset + body.line_num, row
 
-    def rows() -> Iterator[dict[str, Any] | Rejected]:
-        number = 0
+def _row_item(
+    row: list[str] | csv.Error, *, number: int, end: int, header: Sequence[str], source: str
+) -> dict[str, Any] | Rejected:
+    """A parsed row as a dict, or the Rejected of data row ``number`` (ending on line ``end``)."""
+    if isinstance(row, csv.Error):
+        return Rejected(source, number, "malformed_csv", f"line {end}: {row}")
+    if len(row) != len(header):
+        return Rejected(
+            source, number, "wrong_field_count",
+            f"line {end}: expected {len(header)} fields, found {len(row)}",
+        )  # fmt: skip
+    return dict(zip(header, row, strict=True))
 
-        def item(end: int, row: list[str] | csv.Error) -> dict[str, Any] | Rejected:
-            nonlocal number
-            number += 1
-            if isinstance(row, csv.Error):
-                return Rejected(source, number, "malformed_csv", f"line {end}: {row}")
-            if len(row) != len(header):
-                return Rejected(
-                    source, number, "wrong_field_count",
-                    f"line {end}: expected {len(header)} fields, found {len(row)}",
-                )  # fmt: skip
-            return dict(zip(header, row, strict=True))
 
-        body: Any = reader
-        offset = 0
-        while body is not None:
-            pending = None  # each row is held back until the next is read: is it the last?
-            for start, end, row in parsed(body, offset):
-                if pending is not None:
-                    yield item(*pending[1:])
-                pending = (start, end, row)
-            body = None
-            if pending is None:
-                break
-            start, end, row = pending
-            # A quote that never closes swallows the rest of the file into the last row (the
-            # csv module reads to the end in non-strict mode): that row is quarantined and the
-            # lines after the quote's line are read again as rows, so one stray quote costs
-            # one row, not the rest of the file.
-            opened = None
-            if not isinstance(row, csv.Error) and end == len(lines):
-                opened = _unclosed_quote_line(lines, start - 1, delimiter)
-            if opened is None:
-                yield item(end, row)
-                continue
-            number += 1
-            yield Rejected(
-                source, number, "malformed_csv",
-                f"line {opened}: a quote opens and never closes; the row is dropped and the "
-                f"lines after it are read again",
-            )  # fmt: skip
-            if opened < len(lines):
-                body = csv.reader(io.StringIO("".join(lines[opened:]), newline=""), delimiter=delimiter, strict=False)
-                offset = opened
+def _delimited_rows(
+    reader: Any, lines: Sequence[str], header: Sequence[str], *, source: str, delimiter: str
+) -> Iterator[dict[str, Any] | Rejected]:
+    """The data rows after the header, numbered from 1, each a dict or a Rejected.
 
-    yield from read_rows(rows(), header, source=source, mapping=mapping)
+    A quote that never closes swallows the rest of the file into the last row (the csv module
+    reads to the end in non-strict mode): that row is quarantined and the lines after the
+    quote's line are read again as rows, so one stray quote costs one row, not the rest of the
+    file.
+    """
+    number = 0
+    body: Any = reader
+    offset = 0
+    while body is not None:
+        pending = None  # each row is held back until the next is read: is it the last?
+        for start, end, row in _parsed_rows(body, offset):
+            if pending is not None:
+                number += 1
+                yield _row_item(pending[2], number=number, end=pending[1], header=header, source=source)
+            pending = (start, end, row)
+        body = None
+        if pending is None:
+            break
+        start, end, row = pending
+        opened = None
+        if not isinstance(row, csv.Error) and end == len(lines):
+            opened = _unclosed_quote_line(lines, start - 1, delimiter)
+        number += 1
+        if opened is None:
+            yield _row_item(row, number=number, end=end, header=header, source=source)
+            continue
+        yield Rejected(
+            source, number, "malformed_csv",
+            f"line {opened}: a quote opens and never closes; the row is dropped and the "
+            f"lines after it are read again",
+        )  # fmt: skip
+        if opened < len(lines):
+            body = csv.reader(io.StringIO("".join(lines[opened:]), newline=""), delimiter=delimiter, strict=False)
+            offset = opened
 
 
 def read_csv(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
