@@ -35,6 +35,7 @@ from pipeline.ingest.readers import BINARY_FORMATS, FORMATS, READERS, detect_for
 from pipeline.ingest.records import ReadOptions, Record, Rejected
 from pipeline.ingest.text import UndecodableError, looks_binary, normalise_text
 
+# FORMATS, detect_format and normalise_date live in readers and dates; they stay importable here.
 __all__ = [
     "DOCUMENT_COLUMNS",
     "FORMATS",

@@ -49,14 +49,12 @@ _PAGER_LINK = (
     r"|\d{1,4}|…|\.\.\."
 )
 
-
 _FOOTER_LINK = (
     r"(?:privacy(?: (?:policy|notice|statement))?|"
     r"terms(?: (?:and|&) conditions| of (?:use|service))?|"
     r"accessibility(?: statement)?|contact(?: us)?|about(?: us)?|site ?map|cookies|legal|"
     r"disclaimer|faqs?|a-z)"
 )
-
 
 # Generic furniture of content-managed sites (Drupal, WordPress and the like), matched against a
 # whole stripped line. Order matters only for the kind reported: the first match wins.
@@ -250,16 +248,12 @@ FURNITURE: tuple[FurniturePattern, ...] = (
     ),
 )
 
-
 COUNTER_PATTERN = next(pattern for pattern in FURNITURE if pattern.name == "counter")
-
 
 COUNTER_KINDS = frozenset({"counter"})
 
-
 # Kinds after which a biography ends.
 SECTION_KINDS = frozenset({"section", "comments", "listing", "blog", "prompt", "bio_note"})
-
 
 STRONG_POST_KINDS = frozenset({"about_author", "bio_note", "prompt", "counter", "comments"})
 

@@ -20,7 +20,6 @@ _LINK_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 
-
 _BARE_NUMBER = re.compile(r"\d[\d,.]*\s*[km]?", re.IGNORECASE)
 
 

@@ -34,13 +34,11 @@ from pipeline.ingest.records import PageRecord
 
 _LABEL_REACH = 3
 
-
 _TAXONOMY = re.compile(
     r"(?P<key>categories|category|tags|tagged(?: with)?|filed under|posted in|topics|keywords)"
     r"\s*:?\s+(?P<value>\S.{0,300})",
     re.IGNORECASE,
 )
-
 
 _TAXONOMY_KEYS = {
     "categories": "categories",

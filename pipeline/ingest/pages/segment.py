@@ -57,7 +57,6 @@ class Segmentation:
 
 _ARTICLE_WORDS = 250
 
-
 _ARTICLE_PARAGRAPHS = 6
 
 

@@ -13,18 +13,13 @@ from pipeline.ingest.dates import MONTH_ABBREVIATIONS, parse_date_line
 
 _BULLET = re.compile(r"(?:[-*•·▪‣◦–—]|\(?\d{1,3}[.)]|\(?[a-z]\)|[a-z]\.)\s+\S")
 
-
 _TRUNCATED_END = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]|\(\s*(?:\.\.\.|…)\s*\))[\"'”’)\]]*$")
-
 
 _SENTENCE_END = re.compile(r"[.!?…:;,][\"'”’)\]]*$")
 
-
 COMMENT_HEADER = re.compile(r"#\s?(?P<number>\d{1,12})\s+(?P<name>\S.{0,100})")
 
-
 SAYS = re.compile(r"(?P<name>[A-Z][^\s:]*(?:\s+[^\s:]+){0,5}|[\w.\-]{2,30})\s+(?:says|said|wrote)\s*:")
-
 
 _BYLINE = re.compile(
     r"(?P<prefix>by|posted by|post by|written by|submitted by|author\s*:)\s+"
@@ -33,7 +28,6 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 
-
 # "Posted on March 3, 2019 by Jane Smith": the date first.
 _DATE_BYLINE = re.compile(
     r"(?:posted|published|written|submitted)(?:\s+on)?\s*:?\s*(?P<date>\S.*?)\s+by\s+"
@@ -41,20 +35,15 @@ _DATE_BYLINE = re.compile(
     re.IGNORECASE,
 )
 
-
 # A forum or CMS user name given after an explicit "by": one token such as "nursekate".
 USERNAME = re.compile(r"(?=[\w.\-]*[^\W\d_])[\w.\-]{2,30}")
-
 
 # Disqus-style comment header: "Helen Ward • 6 years ago", "Amir Khan (Mod) · 3 May 2019".
 _NAME_STAMP = re.compile(r"(?P<name>[^•·|]{2,80}?)\s*[•·|]\s*(?P<stamp>[^•·|]{3,60})")
 
-
 _MODERATOR = re.compile(r"\s*\((?:mod|moderator|admin|author)\)\s*$", re.IGNORECASE)
 
-
 _UNIT = r"(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)"
-
 
 _RELATIVE = re.compile(
     r"(?:posted |submitted |updated |about |over |almost )?"
@@ -62,9 +51,7 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 
-
 _VENUE = re.compile(r"(?P<venue>\S.{0,200}?)\s*,\s*(?P<year>(?:1[89]|20)\d{2})\.?")
-
 
 # "J Health Organ Manag. 2019 Mar 18;33(2):145-160.", "BMJ Open. 2018;8(6):e021437."
 JOURNAL_CITATION = re.compile(
@@ -72,16 +59,12 @@ JOURNAL_CITATION = re.compile(
     r"(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?\s*[;:.](?:\S.{0,160})?"
 )
 
-
 _DOI = re.compile(r"(?:doi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/\S+)", re.I)
-
 
 _PMID = re.compile(r"(?P<key>pmid|pmcid)\s*:?\s*(?P<id>(?:pmc)?\d{1,10})\.?", re.IGNORECASE)
 
-
 # Signs of a date or time stamp inside a line: "Nov 19, 2019", "19 November", "10:01 pm".
 _MONTH_PREFIX = "(?:" + "|".join(MONTH_ABBREVIATIONS) + ")"
-
 
 _DATELIKE = re.compile(
     rf"\b{_MONTH_PREFIX}[a-z]*\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|"
@@ -91,18 +74,13 @@ _DATELIKE = re.compile(
     re.IGNORECASE,
 )
 
-
 _BARE_YEAR = re.compile(r"\(?(?P<year>(?:1[89]|20)\d{2})\)?\.?")
-
 
 MAX_HEADING_WORDS = 20
 
-
 _MAX_HEADING_CHARS = 160
 
-
 _MAX_AFFILIATION_WORDS = 14
-
 
 _MAX_NAME_WORDS = 6
 
