@@ -1,8 +1,10 @@
 """Ingest: read raw files of many formats into the ``documents`` and ``quarantine`` tables.
 
-``read_corpus`` is the entry point; the readers live in ``folder`` (text, Markdown, HTML),
+``read_corpus`` is the entry point. It looks each file's reader up in ``readers.READERS``; the
+readers live in ``folder`` (text and Markdown pages through the ``pages`` segmenter, HTML),
 ``tabular`` (CSV, TSV, JSON, JSON Lines, Parquet, Excel), ``wxr``, ``feeds``, ``pubmed`` and
-``bibliography``; each yields ``Record`` or ``Rejected`` items.
+``bibliography``; each is a ``records.Reader`` and yields ``Record`` or ``Rejected`` items. Dates
+are read by ``dates``.
 """
 
 from pipeline.ingest.records import Record, Rejected

@@ -21,15 +21,16 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bibtexparser.bparser import BibTexParser
-from bibtexparser.customization import convert_to_unicode
-from rispy.parser import RisParser
+from bibtexparser.bparser import BibTexParser  # type: ignore[import-untyped]
+from bibtexparser.customization import convert_to_unicode  # type: ignore[import-untyped]
+from rispy.parser import RisParser  # type: ignore[import-untyped]
 
-from pipeline.ingest.records import Record, Rejected, abstract_record
+from pipeline.ingest.dates import date_from_fields, most_precise_date
+from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected, abstract_record, source_bytes
 from pipeline.ingest.text import UndecodableError, decode_bytes
 
 __all__ = ["read_bibtex", "read_ris", "strip_database_furniture"]
@@ -42,14 +43,6 @@ _COPYRIGHT = re.compile(
     r"\s*Copyright of .{1,300}? is the property of .*?\(Copyright applies to all Abstracts\.\)\s*$",
     re.DOTALL,
 )
-_DATE = re.compile(r"^\s*(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?")
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        start=1,
-    )
-}
 
 
 def strip_database_furniture(text: str) -> tuple[str, dict[str, object]]:
@@ -77,31 +70,12 @@ def strip_database_furniture(text: str) -> tuple[str, dict[str, object]]:
     return stripped.strip(), meta
 
 
-def _date(values: Iterable[str | None]) -> tuple[str | None, int | None]:
-    """Most precise ``YYYY[-MM[-DD]]`` among RIS-style dates (``2011/06/05/May``, ``2012///``)."""
-    best: tuple[str | None, int | None] = (None, None)
-    for value in values:
-        match = _DATE.match(value or "")
-        if match is None:
-            continue
-        year, month, day = match.group(1), match.group(2), match.group(3)
-        iso = year
-        if month and 1 <= int(month) <= 12:
-            iso = f"{year}-{int(month):02d}"
-            if day and 1 <= int(day) <= 31:
-                iso = f"{iso}-{int(day):02d}"
-        if best[0] is None or len(iso) > len(best[0]):
-            best = (iso, int(year))
-    return best
-
-
-def _read_text(path: Path, source: str) -> str | Rejected:
+def _read_text(data: bytes | Path, source: str) -> str | Rejected:
+    raw = source_bytes(data, source)
+    if isinstance(raw, Rejected):
+        return raw
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Rejected(source, None, "unreadable", str(exc))
-    try:
-        return decode_bytes(data)
+        return decode_bytes(raw)
     except UndecodableError as exc:
         return Rejected(source, None, "undecodable", str(exc))
 
@@ -159,7 +133,7 @@ def _clean_list(value: Any) -> list[str]:
     return [item for item in cleaned if item]
 
 
-def read_ris(path: Path, *, source: str) -> Iterator[Record | Rejected]:
+def read_ris(data: bytes | Path, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read the abstracts of a RIS file.
 
     Each record with an abstract becomes an ``abstract`` record: text from ``AB`` (else
@@ -171,14 +145,15 @@ def read_ris(path: Path, *, source: str) -> Iterator[Record | Rejected]:
     rejected as ``no_text``; a piece of the file rispy cannot read as ``malformed_entry``.
 
     Args:
-        path: The RIS file.
+        data: The RIS file's bytes (or the file, see ``source_bytes``).
         source: Its path relative to the corpus root.
+        options: Not used.
 
     Yields:
         A Record or a Rejected per entry in file order, or one Rejected (record None) for the
         whole file when it cannot be decoded or holds no entry.
     """
-    text = _read_text(path, source)
+    text = _read_text(data, source)
     if isinstance(text, Rejected):
         yield text
         return
@@ -223,7 +198,7 @@ def _ris_record(entry: dict[str, Any], number: int, source: str) -> Record | Rej
             authors.append(name)
     venues = (_clean(entry.get(field)) for field in _RIS_VENUE_FIELDS)
     venue = next((v for v in venues if v), None)
-    date, year = _date(_clean(entry.get(field)) for field in ("date", "year", "publication_year"))
+    date, year = most_precise_date(_clean(entry.get(field)) for field in ("date", "year", "publication_year"))
     if entry.get("type_of_reference"):
         meta["type"] = _clean(entry["type_of_reference"])
     if doi:
@@ -335,7 +310,7 @@ def _bib_chunks(text: str) -> tuple[list[str], str]:
     return entries, "\n".join(strings)
 
 
-def read_bibtex(path: Path, *, source: str) -> Iterator[Record | Rejected]:
+def read_bibtex(data: bytes | Path, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read the abstracts of a BibTeX file.
 
     Each entry with an ``abstract`` field becomes an ``abstract`` record: LaTeX accents and
@@ -347,14 +322,15 @@ def read_bibtex(path: Path, *, source: str) -> Iterator[Record | Rejected]:
     as ``no_text``; one bibtexparser cannot read as ``malformed_entry``.
 
     Args:
-        path: The ``.bib`` file.
+        data: The ``.bib`` file's bytes (or the file, see ``source_bytes``).
         source: Its path relative to the corpus root.
+        options: Not used.
 
     Yields:
         A Record or a Rejected per entry in file order, or one Rejected (record None) for the
         whole file when it cannot be decoded or holds no entry.
     """
-    text = _read_text(path, source)
+    text = _read_text(data, source)
     if isinstance(text, Rejected):
         yield text
         return
@@ -406,15 +382,7 @@ def _bib_record(entry: dict[str, Any], number: int, source: str) -> Record | Rej
     year_text = _clean(entry.get("year")) or ""
     match = re.search(r"\d{4}", year_text)
     year = int(match.group()) if match else None
-    date = str(year) if year is not None else None
-    month = _clean(entry.get("month"))
-    if date and month:
-        if month.isdigit():
-            number_month = int(month) if 1 <= int(month) <= 12 else None
-        else:
-            number_month = _MONTHS.get(month[:3].lower())
-        if number_month:
-            date = f"{year}-{number_month:02d}"
+    date = date_from_fields(str(year), _clean(entry.get("month"))) if year is not None else None
     meta["type"] = _clean(entry.get("ENTRYTYPE"))
     doi = _clean(entry.get("doi"))
     if doi:

@@ -15,28 +15,27 @@ A record whose text has no letter or digit (only punctuation or symbols) is quar
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import email.utils
 import gzip
 import json
 import logging
 import math
 import os
-import re
-import tempfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from pipeline.ingest import folder, tabular
-from pipeline.ingest.records import Record, Rejected
+from pipeline.ingest import tabular
+from pipeline.ingest.dates import normalise_date
+from pipeline.ingest.folder import PageRead
+from pipeline.ingest.readers import BINARY_FORMATS, FORMATS, READERS, detect_format
+from pipeline.ingest.records import ReadOptions, Record, Rejected
 from pipeline.ingest.text import UndecodableError, looks_binary, normalise_text
 
+# FORMATS, detect_format and normalise_date live in readers and dates; they stay importable here.
 __all__ = [
     "DOCUMENT_COLUMNS",
     "FORMATS",
@@ -57,18 +56,6 @@ DOCUMENT_COLUMNS = (
 QUARANTINE_COLUMNS = ("source", "record", "reason", "detail")
 _STRING_FIELDS = ("title", "author", "author_role", "organisation", "author_bio", "venue")
 
-EXTENSION_FORMATS = {
-    ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
-    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": "jsonl",
-    ".ndjson": "jsonl", ".parquet": "parquet", ".xlsx": "xlsx", ".xml": "xml", ".rss": "feed",
-    ".atom": "feed", ".ris": "ris", ".bib": "bibtex",
-}  # fmt: skip
-#: Formats ``read_corpus(fmt=...)`` accepts besides "auto".
-FORMATS = frozenset(EXTENSION_FORMATS.values()) - {"xml"} | {"wxr", "pubmed"}
-_BINARY_FORMATS = frozenset({"parquet", "xlsx"})
-_XML_ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)([^>]*)>", flags=re.DOTALL)
-_WXR_NAMESPACE = re.compile(rb"xmlns:wp\s*=\s*[\"'][^\"']*/export/", flags=re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -86,140 +73,7 @@ class IngestResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# Dates
-
-
-_MONTHS = (
-    {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-    | {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
-    | {"sept": 9}
-)
-_ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-                  r"\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?")  # fmt: skip
-_YMD_SLASH = re.compile(
-    r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?", flags=re.IGNORECASE
-)
-_DMY_SLASH = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?)?")
-_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+)?"
-_TIME_TAIL = r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}|\s*[+-]\d{4})?)?"
-_D_MONTH_Y = re.compile(
-    _WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{4})" + _TIME_TAIL, flags=re.IGNORECASE
-)
-_MONTH_D_Y = re.compile(
-    _WEEKDAY + r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME_TAIL, flags=re.IGNORECASE
-)
-_MONTH_Y = re.compile(r"([a-z]+)\.?,?\s+(\d{4})", flags=re.IGNORECASE)
-_YEAR = re.compile(r"(\d{4})(?:\.0)?")
-_MIN_YEAR, _MAX_YEAR = 1000, 2999
-
-
-def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    if not _MIN_YEAR <= year <= _MAX_YEAR:
-        return None
-    if month is None:
-        return f"{year:04d}"
-    if not 1 <= month <= 12:
-        return None
-    if day is None:
-        return f"{year:04d}-{month:02d}"
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def normalise_date(value: object) -> str | None:
-    """Return ``value`` as an ISO 8601 date (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``), or None.
-
-    Accepted: ISO dates and datetimes (``2012-05-14``, ``2012-05-14T10:00:00Z``), ``2017/2/7``
-    with or without a time, ``14/05/2012`` (day first, the British order), ``14 May 2012``,
-    ``May 14, 2012``, RFC 822 dates from feeds (``Mon, 14 May 2012 10:00:00 +0000``),
-    ``May 2012``, ``2012``, and ``date``/``datetime`` objects. The date is taken as written,
-    in the time zone of the source (no conversion to UTC, so a day never shifts).
-
-    Args:
-        value: The date as found.
-
-    Returns:
-        The ISO date, or None when the value is empty or cannot be read as a date.
-    """
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime | dt.date):
-        return _iso(value.year, value.month, value.day)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
-            return None
-        return _iso(int(value))
-    text = " ".join(str(value).split())
-    if not text:
-        return None
-    if match := _ISO.fullmatch(text):
-        return _iso(*(int(g) if g else None for g in match.groups()))
-    if match := _YMD_SLASH.fullmatch(text):
-        return _iso(int(match[1]), int(match[2]), int(match[3]))
-    if match := _DMY_SLASH.fullmatch(text):
-        return _iso(int(match[3]), int(match[2]), int(match[1]))
-    if match := _D_MONTH_Y.fullmatch(text):
-        month = _MONTHS.get(match[2].lower())
-        return _iso(int(match[3]), month, int(match[1])) if month else None
-    if match := _MONTH_D_Y.fullmatch(text):
-        month = _MONTHS.get(match[1].lower())
-        return _iso(int(match[3]), month, int(match[2])) if month else None
-    if match := _MONTH_Y.fullmatch(text):
-        month = _MONTHS.get(match[1].lower())
-        return _iso(int(match[2]), month) if month else None
-    if match := _YEAR.fullmatch(text):
-        return _iso(int(match[1]))
-    try:
-        parsed = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return _iso(parsed.year, parsed.month, parsed.day)
-
-
-# ---------------------------------------------------------------------------------------------
 # Files and formats
-
-
-def detect_format(name: str, data: bytes) -> str | None:
-    """Return the format of a file from its name and (for XML) its root element.
-
-    Args:
-        name: The file name; a final ``.gz`` is ignored (the caller decompresses).
-        data: The (decompressed) bytes; only the start is looked at.
-
-    Returns:
-        One of ``FORMATS``, or None when the format is not supported.
-    """
-    lower = name.lower()
-    if lower.endswith(".gz"):
-        lower = lower[:-3]
-    fmt = EXTENSION_FORMATS.get(os.path.splitext(lower)[1])
-    if fmt != "xml":
-        return fmt
-    return _sniff_xml(data)
-
-
-def _sniff_xml(data: bytes) -> str | None:
-    head = data[:65536]
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        head = head.decode("utf-16", errors="ignore").encode("utf-8")
-    # Skip the XML declaration, comments, processing instructions and the DOCTYPE.
-    head = re.sub(rb"<!--.*?-->|<\?.*?\?>|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", b"", head, flags=re.DOTALL)
-    match = _XML_ROOT.search(head)
-    if match is None:
-        return None
-    root = match[2].decode("ascii", errors="replace")
-    if root == "rss":
-        return "wxr" if _WXR_NAMESPACE.search(match[3]) else "feed"
-    if root in ("feed", "RDF"):
-        return "feed"
-    if root == "PubmedArticleSet":
-        return "pubmed"
-    return None
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes | None:
@@ -255,49 +109,6 @@ def _walk(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _xml_reader(module: str, function: str) -> Callable[..., Iterable[Record | Rejected]]:
-    def read(data: bytes, *, source: str, name: str, **_: Any) -> Iterator[Record | Rejected]:
-        import importlib
-
-        reader = getattr(importlib.import_module(f"pipeline.ingest.{module}"), function)
-        # The XML and bibliography readers take a path; a gzipped file is unpacked beside a
-        # temporary name that keeps the inner extension.
-        inner = name[:-3] if name.lower().endswith(".gz") else name
-        with tempfile.TemporaryDirectory(prefix="ldp-ingest-") as tmp:
-            path = Path(tmp) / inner
-            path.write_bytes(data)
-            yield from reader(path, source=source)
-
-    return read
-
-
-def _tabular_reader(read: Callable[..., Iterable[Record | Rejected]], **options: str) -> Callable[..., Any]:
-    def run(data: bytes, *, source: str, mapping: Mapping[str, str] | None, **_: Any) -> Any:
-        return read(data, source=source, mapping=mapping, **options)
-
-    return run
-
-
-def _html_reader(data: bytes, *, source: str, **_: Any) -> Iterable[Record | Rejected]:
-    return folder.read_html(data, source=source)
-
-
-_READERS: dict[str, Callable[..., Iterable[Record | Rejected]]] = {
-    "html": _html_reader,
-    "csv": _tabular_reader(tabular.read_delimited, delimiter=","),
-    "tsv": _tabular_reader(tabular.read_delimited, delimiter="\t"),
-    "json": _tabular_reader(tabular.read_json),
-    "jsonl": _tabular_reader(tabular.read_jsonl),
-    "parquet": _tabular_reader(tabular.read_parquet),
-    "xlsx": _tabular_reader(tabular.read_xlsx),
-    "wxr": _xml_reader("wxr", "read_wxr"),
-    "feed": _xml_reader("feeds", "read_feed"),
-    "pubmed": _xml_reader("pubmed", "read_pubmed"),
-    "ris": _xml_reader("bibliography", "read_ris"),
-    "bibtex": _xml_reader("bibliography", "read_bibtex"),
-}
-
-
 @dataclass
 class _FileResult:
     source: str
@@ -305,7 +116,6 @@ class _FileResult:
     items: list[Record | Rejected]
     boilerplate_lines: int = 0
     duplicate_paragraphs: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
 
 
 def _read_file(
@@ -313,7 +123,7 @@ def _read_file(
     *,
     source: str,
     fmt: str,
-    mapping: Mapping[str, str] | None,
+    options: ReadOptions,
     max_file_bytes: int,
     follow_symlink: bool = False,
 ) -> _FileResult:
@@ -338,13 +148,11 @@ def _read_file(
             fmt = detected
     if not data.strip():
         return whole("empty_file", f"{len(data)} bytes, no content", fmt)
-    if fmt not in _BINARY_FORMATS and looks_binary(data):
+    if fmt not in BINARY_FORMATS and looks_binary(data):
         return whole("binary", "NUL or control bytes: not a text file", fmt)
     try:
-        if fmt in ("text", "markdown"):
-            page = folder.read_page(data, source=source)
-            return _FileResult(source, fmt, list(page.items), page.boilerplate_lines, page.duplicate_paragraphs)
-        items = list(_READERS[fmt](data, source=source, name=path.name, mapping=mapping))
+        read = READERS[fmt](data, source=source, options=options)
+        items = list(read)
     except UndecodableError as exc:
         return whole("undecodable", str(exc))
     except tabular.MappingError:
@@ -352,6 +160,8 @@ def _read_file(
     except Exception as exc:
         logger.warning("reader for %s failed: %r", source, exc)
         return whole("reader_error", f"{type(exc).__name__}: {exc}")
+    if isinstance(read, PageRead):  # the page segmenter also counts what it dropped
+        return _FileResult(source, fmt, items, read.boilerplate_lines, read.duplicate_paragraphs)
     return _FileResult(source, fmt, items)
 
 
@@ -417,8 +227,8 @@ def read_corpus(
         path: A folder (walked recursively in sorted order; symlinks inside it, to files or
             folders, are not followed but quarantined as 'symlink') or a single file.
             ``.gz`` files are decompressed.
-        fmt: "auto" (from the extension; XML by its root element) or one of ``FORMATS`` to
-            read every file with that reader.
+        fmt: "auto" (from the extension; XML by its root element) or a format registered in
+            ``pipeline.ingest.readers.READERS``, to read every file with its reader.
         corpus: Corpus label, the first part of every ``doc_id``; defaults to the folder name
             (or the file name without extensions).
         mapping: For tabular files, target field -> source column (targets: text, title,
@@ -444,10 +254,11 @@ def read_corpus(
     root = Path(path)
     if not root.exists():
         raise FileNotFoundError(f"corpus path {root} does not exist")
-    if fmt != "auto" and fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; expected 'auto' or one of {sorted(FORMATS)}")
+    if fmt != "auto" and fmt not in READERS:
+        raise ValueError(f"unknown format {fmt!r}; expected 'auto' or one of {sorted(READERS)}")
     if mapping is not None:
         tabular.check_mapping(mapping)
+    options = ReadOptions(mapping=mapping)
     if root.is_dir():
         files = [(p, p.relative_to(root).as_posix()) for p in _walk(root)]
         label = corpus or root.resolve().name
@@ -458,7 +269,7 @@ def read_corpus(
     # A file named as the corpus is read even through a symlink; links inside a folder are not.
     results = [
         _read_file(
-            p, source=src, fmt=fmt, mapping=mapping, max_file_bytes=max_file_bytes, follow_symlink=not root.is_dir()
+            p, source=src, fmt=fmt, options=options, max_file_bytes=max_file_bytes, follow_symlink=not root.is_dir()
         )
         for p, src in files
     ]
@@ -466,125 +277,33 @@ def read_corpus(
 
 
 def _build(results: list[_FileResult], *, corpus: str, max_doc_chars: int | None = None) -> IngestResult:
-    rows: list[dict[str, Any]] = []
-    rejected: list[Rejected] = []
+    found = _Documents(corpus, max_doc_chars)
     by_source: dict[str, dict[str, Any]] = {}
     by_format: dict[str, dict[str, int]] = {}
-    exact_seen: dict[str, str] = {}  # normalised text -> first doc_id
-    near_seen: dict[str, str] = {}
-    alnum_only = _AlnumOnly()
-    duplicates: list[list[str]] = []
-    alias: dict[str, str] = {}  # dropped doc_id -> kept doc_id
-    summary_counts = {"boilerplate_lines_dropped": 0, "duplicate_paragraphs_collapsed": 0}
-
-    pending_parents: list[tuple[dict[str, Any], str, dict[str, str]]] = []
     for result in results:
-        counts = _empty_counts()
+        counts = found.add_file(result)
         by_source[result.source] = {"format": result.fmt, **counts}
         fmt_counts = by_format.setdefault(result.fmt, _empty_counts())
-        summary_counts["boilerplate_lines_dropped"] += result.boilerplate_lines
-        summary_counts["duplicate_paragraphs_collapsed"] += result.duplicate_paragraphs
-        key_to_doc: dict[str, str] = {}
-        used_ids: set[str] = set()
-        for item in result.items:
-            counts["records_seen"] += 1
-            if isinstance(item, Rejected):
-                rejected.append(item)
-                counts["quarantined"] += 1
-                continue
-            text = normalise_text(item.text) if item.text is not None else ""
-            if not text:
-                rejected.append(Rejected(result.source, item.position + 1, "no_text", "no text after normalisation"))
-                counts["quarantined"] += 1
-                continue
-            if max_doc_chars is not None and len(text) > max_doc_chars:
-                rejected.append(Rejected(result.source, item.position + 1, "too_long",
-                                         f"{len(text)} characters, over max_doc_chars={max_doc_chars}"))  # fmt: skip
-                counts["quarantined"] += 1
-                continue
-            near_key = _near_duplicate_key(text, alnum_only)
-            if not near_key:  # only punctuation, symbols or marks: nothing to analyse
-                rejected.append(Rejected(result.source, item.position + 1, "no_text", "no letters or digits"))
-                counts["quarantined"] += 1
-                continue
-            key = str(item.key).strip() if item.key is not None else ""
-            own_key = key or str(item.position)
-            doc_id = f"{corpus}:{result.source}:{key or f'{item.position:06d}'}"
-            if doc_id in used_ids:
-                rejected.append(Rejected(result.source, item.position + 1, "duplicate_key",
-                                         f"key {own_key!r} already used in this source"))  # fmt: skip
-                counts["quarantined"] += 1
-                continue
-            used_ids.add(doc_id)
-            if text in exact_seen:
-                kept = exact_seen[text]
-                alias[doc_id] = kept
-                key_to_doc[own_key] = kept
-                duplicates.append([doc_id, kept])
-                counts["duplicates"] += 1
-                continue
-            exact_seen[text] = doc_id
-            key_to_doc[own_key] = doc_id
-            meta = dict(item.meta)
-            iso = normalise_date(item.date)
-            if item.date is not None and iso is None and str(item.date).strip():
-                meta["date_text"] = str(item.date).strip()
-            year = item.year
-            if year is None and iso is not None:
-                year = int(iso[:4])
-            dup_of = near_seen.get(near_key)
-            if dup_of is None:
-                near_seen[near_key] = doc_id
-            row = {
-                "doc_id": doc_id,
-                "corpus": corpus,
-                "source": result.source,
-                "position": int(item.position),
-                "doc_type": _clean_field(item.doc_type) or "other",
-                **{name: _clean_field(getattr(item, name)) for name in _STRING_FIELDS},
-                "date": iso,
-                "year": int(year) if year is not None else None,
-                "parent_id": None,
-                "truncated": bool(item.truncated),
-                "text": text,
-                "n_chars": len(text),
-                "dup_of": dup_of,
-                "meta": meta,
-            }
-            rows.append(row)
-            counts["documents"] += 1
-            if item.parent_key is not None and str(item.parent_key).strip():
-                pending_parents.append((row, str(item.parent_key).strip(), key_to_doc))
         for name, value in counts.items():
             fmt_counts[name] += value
-        by_source[result.source].update(counts)
-
-    orphans = 0
-    for row, parent_key, key_to_doc in pending_parents:
-        parent = key_to_doc.get(parent_key)
-        parent = alias.get(parent, parent) if parent is not None else None
-        if parent is None or parent == row["doc_id"]:
-            orphans += 1
-            row["meta"]["orphan_parent"] = parent_key
-            logger.info("%s: parent %r not found in its source", row["doc_id"], parent_key)
-        else:
-            row["parent_id"] = parent
-    for row in rows:
+    orphans = found.link_parents()
+    for row in found.rows:
         row["meta"] = _meta_json(row["meta"])
 
-    documents = _documents_frame(rows)
-    quarantine = _quarantine_frame(rejected)
+    documents = _documents_frame(found.rows)
+    quarantine = _quarantine_frame(found.rejected)
     records_seen = sum(s["records_seen"] for s in by_source.values())
     summary: dict[str, Any] = {
         "files_read": len(results),
         "records_seen": records_seen,
         "documents_written": len(documents),
-        "duplicates_collapsed": len(duplicates),
+        "duplicates_collapsed": len(found.duplicates),
         "quarantined": len(quarantine),
-        **summary_counts,
+        "boilerplate_lines_dropped": sum(result.boilerplate_lines for result in results),
+        "duplicate_paragraphs_collapsed": sum(result.duplicate_paragraphs for result in results),
         "near_duplicates_flagged": int(documents["dup_of"].notna().sum()),
         "orphans": orphans,
-        "duplicates": sorted(duplicates),
+        "duplicates": sorted(found.duplicates),
         "by_format": dict(sorted(by_format.items())),
         "by_source": dict(sorted(by_source.items())),
     }
@@ -593,9 +312,126 @@ def _build(results: list[_FileResult], *, corpus: str, max_doc_chars: int | None
         raise AssertionError(f"ingest counts do not reconcile: {summary}")  # pragma: no cover
     logger.info(
         "ingest %s: %d files, %d records, %d documents, %d duplicates, %d quarantined",
-        corpus, len(results), records_seen, len(documents), len(duplicates), len(quarantine),
+        corpus, len(results), records_seen, len(documents), len(found.duplicates), len(quarantine),
     )  # fmt: skip
     return IngestResult(documents=documents, quarantine=quarantine, summary=summary)
+
+
+@dataclass
+class _Documents:
+    """The document rows, rejections and duplicates found so far in the files of one corpus."""
+
+    corpus: str
+    max_doc_chars: int | None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    exact_seen: dict[str, str] = field(default_factory=dict)  # normalised text -> first doc_id
+    near_seen: dict[str, str] = field(default_factory=dict)  # near-duplicate key -> first doc_id
+    duplicates: list[list[str]] = field(default_factory=list)  # [dropped doc_id, kept doc_id]
+    alias: dict[str, str] = field(default_factory=dict)  # dropped doc_id -> kept doc_id
+    # (row, parent key, the row's source's key -> doc_id), linked once every file is read
+    pending_parents: list[tuple[dict[str, Any], str, dict[str, str]]] = field(default_factory=list)
+    alnum_only: _AlnumOnly = field(default_factory=_AlnumOnly)
+
+    def add_file(self, result: _FileResult) -> dict[str, int]:
+        """Add the items of one file; return its ``records_seen`` and where they went."""
+        counts = _empty_counts()
+        key_to_doc: dict[str, str] = {}
+        used_ids: set[str] = set()
+        for item in result.items:
+            counts["records_seen"] += 1
+            counts[self._add(item, result.source, key_to_doc, used_ids)] += 1
+        return counts
+
+    def _add(self, item: Record | Rejected, source: str, key_to_doc: dict[str, str], used_ids: set[str]) -> str:
+        """Add one item; return where it went: ``quarantined``, ``duplicates`` or ``documents``."""
+        if isinstance(item, Rejected):
+            self.rejected.append(item)
+            return "quarantined"
+        text = normalise_text(item.text) if item.text is not None else ""
+        if not text:
+            return self._reject(source, item, "no_text", "no text after normalisation")
+        if self.max_doc_chars is not None and len(text) > self.max_doc_chars:
+            return self._reject(
+                source, item, "too_long", f"{len(text)} characters, over max_doc_chars={self.max_doc_chars}"
+            )
+        near_key = _near_duplicate_key(text, self.alnum_only)
+        if not near_key:  # only punctuation, symbols or marks: nothing to analyse
+            return self._reject(source, item, "no_text", "no letters or digits")
+        key = str(item.key).strip() if item.key is not None else ""
+        own_key = key or str(item.position)
+        doc_id = f"{self.corpus}:{source}:{key or f'{item.position:06d}'}"
+        if doc_id in used_ids:
+            return self._reject(source, item, "duplicate_key", f"key {own_key!r} already used in this source")
+        used_ids.add(doc_id)
+        if text in self.exact_seen:
+            kept = self.exact_seen[text]
+            self.alias[doc_id] = kept
+            key_to_doc[own_key] = kept
+            self.duplicates.append([doc_id, kept])
+            return "duplicates"
+        self.exact_seen[text] = doc_id
+        key_to_doc[own_key] = doc_id
+        dup_of = self.near_seen.get(near_key)
+        if dup_of is None:
+            self.near_seen[near_key] = doc_id
+        row = _document_row(item, doc_id, corpus=self.corpus, source=source, text=text, dup_of=dup_of)
+        self.rows.append(row)
+        if item.parent_key is not None and str(item.parent_key).strip():
+            self.pending_parents.append((row, str(item.parent_key).strip(), key_to_doc))
+        return "documents"
+
+    def _reject(self, source: str, item: Record, reason: str, detail: str) -> str:
+        self.rejected.append(Rejected(source, item.position + 1, reason, detail))
+        return "quarantined"
+
+    def link_parents(self) -> int:
+        """Set each row's ``parent_id`` from its parent key; return the number of orphans.
+
+        A parent collapsed as a duplicate is replaced by the document it duplicates; a parent
+        not found in the row's source (or the row itself) makes an orphan, its key kept in
+        ``meta["orphan_parent"]``.
+        """
+        orphans = 0
+        for row, parent_key, key_to_doc in self.pending_parents:
+            parent = key_to_doc.get(parent_key)
+            parent = self.alias.get(parent, parent) if parent is not None else None
+            if parent is None or parent == row["doc_id"]:
+                orphans += 1
+                row["meta"]["orphan_parent"] = parent_key
+                logger.info("%s: parent %r not found in its source", row["doc_id"], parent_key)
+            else:
+                row["parent_id"] = parent
+        return orphans
+
+
+def _document_row(
+    item: Record, doc_id: str, *, corpus: str, source: str, text: str, dup_of: str | None
+) -> dict[str, Any]:
+    """The ``documents`` row of a record (``meta`` still a dict), its date in ISO 8601."""
+    meta = dict(item.meta)
+    iso = normalise_date(item.date)
+    if item.date is not None and iso is None and str(item.date).strip():
+        meta["date_text"] = str(item.date).strip()
+    year = item.year
+    if year is None and iso is not None:
+        year = int(iso[:4])
+    return {
+        "doc_id": doc_id,
+        "corpus": corpus,
+        "source": source,
+        "position": int(item.position),
+        "doc_type": _clean_field(item.doc_type) or "other",
+        **{name: _clean_field(getattr(item, name)) for name in _STRING_FIELDS},
+        "date": iso,
+        "year": int(year) if year is not None else None,
+        "parent_id": None,
+        "truncated": bool(item.truncated),
+        "text": text,
+        "n_chars": len(text),
+        "dup_of": dup_of,
+        "meta": meta,
+    }
 
 
 def _documents_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -15,14 +15,14 @@ from __future__ import annotations
 import io
 import logging
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import feedparser
+import feedparser  # type: ignore[import-untyped]
 
-from pipeline.ingest.records import Record, Rejected
+from pipeline.ingest.dates import struct_time_date
+from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected, source_bytes
 from pipeline.ingest.xmlsafe import (
     MalformedXMLError,
     UnsafeXMLError,
@@ -56,16 +56,16 @@ def _one_line(text: str) -> str | None:
 
 def _date(entry: Any) -> tuple[str | None, int | None]:
     for parsed_key, raw_key in (("published_parsed", "published"), ("updated_parsed", "updated")):
-        parsed = entry.get(parsed_key)
-        if isinstance(parsed, time.struct_time) and parsed.tm_year >= 1000:
-            return time.strftime("%Y-%m-%d", parsed), parsed.tm_year
+        parsed = struct_time_date(entry.get(parsed_key))
+        if parsed is not None:
+            return parsed
         raw = entry.get(raw_key)
         if raw:
             return str(raw).strip() or None, None
     return None, None
 
 
-def read_feed(path: Path, *, source: str) -> Iterator[Record | Rejected]:
+def read_feed(data: bytes | Path, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read the entries of an RSS or Atom feed.
 
     Each entry with text becomes an ``article`` record: text from the entry's content
@@ -77,21 +77,21 @@ def read_feed(path: Path, *, source: str) -> Iterator[Record | Rejected]:
     "[…]" is marked ``truncated``. An entry with no text is rejected as ``no_text``.
 
     Args:
-        path: The feed file.
+        data: The feed's bytes (or the file, see ``source_bytes``).
         source: Its path relative to the corpus root.
+        options: Not used.
 
     Yields:
         A Record or a Rejected per entry, in feed order, or one Rejected (record None) for the
         whole file when it is unsafe, unreadable, not a feed or has no entries.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Rejected(source, None, "unreadable", str(exc))
+    raw = source_bytes(data, source)
+    if isinstance(raw, Rejected):
+        yield raw
         return
     malformed: str | None = None
     try:
-        root = parse_xml(data)
+        root = parse_xml(raw)
     except UnsafeXMLError as exc:
         yield Rejected(source, None, "xml_entity", str(exc))
         return
@@ -103,7 +103,7 @@ def read_feed(path: Path, *, source: str) -> Iterator[Record | Rejected]:
             yield Rejected(source, None, "not_feed", f"root element <{localname}> is not a feed")
             return
     try:
-        parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
+        parsed = feedparser.parse(io.BytesIO(raw), sanitize_html=True, resolve_relative_uris=False)
     except Exception as exc:  # feedparser is not supposed to raise; a reader never does
         yield Rejected(source, None, "xml_malformed", f"feedparser: {type(exc).__name__}: {exc}")
         return

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.ingest.records import Record, Rejected
+from pipeline.ingest.pages import segment_page
+from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected
 from pipeline.ingest.text import decode_bytes
 
 __all__ = ["PageRead", "html_main_text", "markdown_to_text", "read_html", "read_page"]
@@ -30,6 +31,9 @@ _PAGE_FIELDS = ("doc_type", "title", "author", "author_role", "organisation", "a
 class PageRead:
     """The records of one text page and what the segmenter dropped from it.
 
+    Iterating over it gives the items, so ``read_page`` is a ``Reader`` like the others;
+    ``read_corpus`` adds the two counts to its summary.
+
     Attributes:
         items: Records (and Rejected) in page order.
         boilerplate_lines: Boilerplate lines the segmenter dropped.
@@ -41,6 +45,9 @@ class PageRead:
     boilerplate_lines: int = 0
     duplicate_paragraphs: int = 0
     page_type: str | None = None
+
+    def __iter__(self) -> Iterator[Record | Rejected]:
+        return iter(self.items)
 
 
 def _count(value: Any) -> int:
@@ -107,16 +114,11 @@ def markdown_to_text(markdown: str) -> str:
     return "\n".join(out)
 
 
-def _default_segmenter() -> Callable[[str], Any]:
-    from pipeline.ingest.pages import segment_page  # the segmenter is a sibling module
-
-    return segment_page
-
-
 def read_page(
     data: bytes,
     *,
     source: str,
+    options: ReadOptions = NO_OPTIONS,
     markdown: bool | None = None,
     segmenter: Callable[[str], Any] | None = None,
 ) -> PageRead:
@@ -125,6 +127,7 @@ def read_page(
     Args:
         data: The file's bytes (any encoding ``decode_bytes`` can detect).
         source: The file's path relative to the corpus root.
+        options: Not used.
         markdown: Treat the text as Markdown (strip its syntax first); by default, when
             ``source`` ends in ``.md`` or ``.markdown``.
         segmenter: ``segment_page``-like callable (for tests); defaults to
@@ -142,7 +145,7 @@ def read_page(
         markdown = source.lower().removesuffix(".gz").endswith((".md", ".markdown"))
     if markdown:
         text = markdown_to_text(text)
-    segmentation = (segmenter or _default_segmenter())(text)
+    segmentation = (segmenter or segment_page)(text)
     items: list[Record | Rejected] = []
     for position, page_record in enumerate(segmentation.records):
         parent = getattr(page_record, "parent", None)
@@ -259,7 +262,9 @@ def _as_list(value: Any) -> list[str] | None:
     return items or None
 
 
-def read_html(data: bytes, *, source: str, mode: str = "balanced") -> Iterator[Record | Rejected]:
+def read_html(
+    data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS, mode: str = "balanced"
+) -> Iterator[Record | Rejected]:
     """Read one HTML page into one Record: its main text and the page metadata.
 
     ``doc_type`` is ``blog_post`` or ``article`` when ``og:type`` says so (an ``<article>``
@@ -272,6 +277,7 @@ def read_html(data: bytes, *, source: str, mode: str = "balanced") -> Iterator[R
     Args:
         data: The page's bytes.
         source: The file's path relative to the corpus root.
+        options: Not used.
         mode: Extraction mode, see ``html_main_text``.
 
     Yields:

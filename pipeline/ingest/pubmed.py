@@ -16,22 +16,15 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
-from pipeline.ingest.records import Record, Rejected, abstract_record
-from pipeline.ingest.xmlsafe import parse_xml_file
+from pipeline.ingest.dates import date_from_fields
+from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected, abstract_record
+from pipeline.ingest.xmlsafe import xml_root
 
 __all__ = ["read_pubmed"]
 
 logger = logging.getLogger(__name__)
-
-_MONTHS = {
-    name: f"{number:02d}"
-    for number, name in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        start=1,
-    )
-}
 
 
 def _text(element: etree._Element | None) -> str | None:
@@ -40,15 +33,6 @@ def _text(element: etree._Element | None) -> str | None:
         return None
     joined = " ".join("".join(element.itertext()).split())
     return joined or None
-
-
-def _month(value: str | None) -> str | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit() and 1 <= int(value) <= 12:
-        return f"{int(value):02d}"
-    return _MONTHS.get(value[:3].lower())
 
 
 def _pub_date(date: etree._Element | None) -> tuple[str | None, int | None, str | None]:
@@ -60,17 +44,11 @@ def _pub_date(date: etree._Element | None) -> tuple[str | None, int | None, str 
     if date is None:
         return None, None, None
     year_text = _text(date.find("Year"))
-    if year_text and year_text[:4].isdigit():
+    if year_text and year_text[:4].isdecimal():
         year = year_text[:4]
-        month = _month(_text(date.find("Month")))
-        day = _text(date.find("Day"))
-        if month and day and day.isdigit() and 1 <= int(day) <= 31:
-            return f"{year}-{month}-{int(day):02d}", int(year), None
-        if month:
-            return f"{year}-{month}", int(year), None
-        return year, int(year), None
+        return date_from_fields(year, _text(date.find("Month")), _text(date.find("Day"))), int(year), None
     medline = _text(date.find("MedlineDate"))
-    if medline and medline[:4].isdigit():
+    if medline and medline[:4].isdecimal():
         return medline[:4], int(medline[:4]), medline
     return None, None, medline
 
@@ -114,7 +92,7 @@ def _ids(article: etree._Element) -> dict[str, str]:
     return ids
 
 
-def read_pubmed(path: Path, *, source: str) -> Iterator[Record | Rejected]:
+def read_pubmed(data: bytes | Path, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read the abstracts of a PubMed efetch XML file.
 
     Each article with an abstract becomes an ``abstract`` record: key the PMID; title the
@@ -126,14 +104,15 @@ def read_pubmed(path: Path, *, source: str) -> Iterator[Record | Rejected]:
     article without abstract text is rejected as ``no_text`` (its PMID in the detail).
 
     Args:
-        path: The efetch XML file.
+        data: The efetch XML (or the file, see ``source_bytes``).
         source: Its path relative to the corpus root.
+        options: Not used.
 
     Yields:
         A Record or a Rejected per article, in file order, or one Rejected (record None) for
         the whole file when it is unsafe, malformed, not PubMed XML or has no articles.
     """
-    root = parse_xml_file(path, source=source)
+    root = xml_root(data, source=source)
     if isinstance(root, Rejected):
         yield root
         return

@@ -1,16 +1,20 @@
-"""The two things every reader yields: a ``Record`` (one document as found) or a ``Rejected``.
+"""What every reader shares: the ``Reader`` signature and the ``Record`` / ``Rejected`` it yields.
 
-Readers (``folder``, ``tabular``, ``wxr``, ``feeds``, ``pubmed``, ``bibliography``) yield these in
-source order; ``pipeline.ingest.documents`` turns the Records into the ``documents`` table and the
-Rejected into the ``quarantine`` table (see docs/architecture.md).
+A reader turns the bytes of one file into ``Record`` items (one document as found) and
+``Rejected`` items (a record, or the whole file, that cannot become a document), in source
+order. ``pipeline.ingest.readers`` registers one reader per format; ``pipeline.ingest.documents``
+turns the Records into the ``documents`` table and the Rejected into the ``quarantine`` table
+(see docs/architecture.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
-__all__ = ["Record", "Rejected", "abstract_record"]
+__all__ = ["NO_OPTIONS", "PageRecord", "ReadOptions", "Reader", "Record", "Rejected", "abstract_record", "source_bytes"]
 
 
 @dataclass
@@ -48,6 +52,24 @@ class Record:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class PageRecord(Record):
+    """A ``Record`` as the page segmenter finds it, before its reader places it in its file.
+
+    The segmenter (``pipeline.ingest.pages.segment_page``) knows neither the file nor the final
+    order, so ``source`` and ``position`` keep their defaults until
+    ``pipeline.ingest.folder.read_page`` sets them; it also writes ``parent`` as ``parent_key``.
+
+    Attributes:
+        parent: Index in ``Segmentation.records`` of the record this one replies to.
+    """
+
+    source: str = ""
+    position: int = 0
+    text: str = ""
+    parent: int | None = None
+
+
 @dataclass(frozen=True)
 class Rejected:
     """A record (or a whole file) that could not become a document.
@@ -65,6 +87,53 @@ class Rejected:
     record: int | None
     reason: str
     detail: str
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What ``read_corpus`` tells every reader besides the bytes and the source.
+
+    Attributes:
+        mapping: For tabular formats, target field -> source column (see
+            ``pipeline.ingest.tabular.resolve_mapping``); other readers ignore it.
+    """
+
+    mapping: Mapping[str, str] | None = None
+
+
+#: The options of a reader called without any.
+NO_OPTIONS = ReadOptions()
+
+
+class Reader(Protocol):
+    """Read one file: its (decompressed) bytes and its source -> Records and Rejected in source order.
+
+    A reader rejects what it cannot read (a record, or the whole file with ``record`` None) and
+    raises only ``UndecodableError`` for bytes in no encoding (quarantined as 'undecodable') or
+    ``MappingError`` for a column mapping the file cannot satisfy (stops the run); anything else
+    it raises is quarantined as 'reader_error' for the whole file.
+    """
+
+    def __call__(
+        self, data: bytes, /, *, source: str, options: ReadOptions = NO_OPTIONS
+    ) -> Iterable[Record | Rejected]: ...
+
+
+def source_bytes(data: bytes | Path, source: str) -> bytes | Rejected:
+    """The bytes a reader was given, or those of the file it was given.
+
+    Readers take bytes (``read_corpus`` reads each file once, within its size limit); a path is
+    accepted for callers reading one file on its own.
+
+    Returns:
+        The bytes, or a whole-file Rejected 'unreadable' when the file cannot be read.
+    """
+    if isinstance(data, bytes):
+        return data
+    try:
+        return Path(data).read_bytes()
+    except OSError as exc:
+        return Rejected(source, None, "unreadable", str(exc))
 
 
 def abstract_record(

@@ -21,7 +21,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from pipeline.ingest.records import Record, Rejected
+from pipeline.ingest.dates import year_of
+from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected
 from pipeline.ingest.text import UndecodableError, decode_bytes
 
 __all__ = [
@@ -29,11 +30,13 @@ __all__ = [
     "MAPPING_TARGETS",
     "MappingError",
     "check_mapping",
+    "read_csv",
     "read_delimited",
     "read_json",
     "read_jsonl",
     "read_parquet",
     "read_rows",
+    "read_tsv",
     "read_xlsx",
     "resolve_mapping",
 ]
@@ -150,18 +153,6 @@ def _as_text(value: Any, *, joiner: str) -> str | None:
     return text if text.strip() else None
 
 
-def _as_year(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value if 1000 <= value <= 2999 else None
-    text = str(value).strip()
-    if len(text) >= 4 and text[:4].isdigit() and (len(text) == 4 or not text[4].isdigit()):
-        year = int(text[:4])
-        return year if 1000 <= year <= 2999 else None
-    return None
-
-
 def _record(row: Mapping[str, Any], fields: Mapping[str, str], *, source: str, position: int) -> Record:
     used = set(fields.values())
     values = {target: _plain(row.get(column)) for target, column in fields.items()}
@@ -181,7 +172,7 @@ def _record(row: Mapping[str, Any], fields: Mapping[str, str], *, source: str, p
         author_bio=_as_text(values.get("author_bio"), joiner=" "),
         venue=_as_text(values.get("venue"), joiner="; "),
         date=_as_text(date_value, joiner=" ") if not isinstance(date_value, list) else None,
-        year=_as_year(values.get("year")),
+        year=year_of(values.get("year")),
         parent_key=_as_text(values.get("parent_id"), joiner=";"),
         meta={k: v for k, v in sorted(meta.items()) if v is not None},
     )
@@ -295,82 +286,109 @@ def read_delimited(
         yield text
         return
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    header: list[str] | None = None
-    while header is None:
+    header = _csv_header(reader, source)
+    if header is None:
+        return
+    if isinstance(header, Rejected):
+        yield header
+        return
+    # The physical lines the reader sees, to find a quote that never closes.
+    lines = io.StringIO(text, newline="").readlines()
+    rows = _delimited_rows(reader, lines, header, source=source, delimiter=delimiter)
+    yield from read_rows(rows, header, source=source, mapping=mapping)
+
+
+def _csv_header(reader: Any, source: str) -> list[str] | Rejected | None:
+    """The header (the first non-blank row), a Rejected if it cannot be parsed, None if there is none."""
+    while True:
         try:
             first = next(reader)
         except StopIteration:
+            return None
+        except csv.Error as exc:
+            return Rejected(source, None, "malformed_csv", f"header: {exc}")
+        if any(cell.strip() for cell in first):
+            return _unique_header(first)
+
+
+def _parsed_rows(body: Any, offset: int) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
+    """(first line, last line, row or error) for each non-blank row of the csv reader ``body``."""
+    while True:
+        start = offset + body.line_num + 1
+        try:
+            row = next(body)
+        except StopIteration:
             return
         except csv.Error as exc:
-            yield Rejected(source, None, "malformed_csv", f"header: {exc}")
-            return
-        if any(cell.strip() for cell in first):
-            header = _unique_header(first)
-    # The physical lines the reader sees, to find a quote that never closes (see below).
-    lines = io.StringIO(text, newline="").readlines()
+            yield start, offset + body.line_num, exc
+            continue
+        if any(cell.strip() for cell in row):
+            yield start, offset + body.line_num, row
 
-    def parsed(body: Any, offset: int) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
-        """(first line, last line, row or error) for each non-blank row of ``body``."""
-        while True:
-            start = offset + body.line_num + 1
-            try:
-                row = next(body)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield start, offset + body.line_num, exc
-                continue
-            if any(cell.strip() for cell in row):
-                yield start, offset + body.line_num, row
 
-    def rows() -> Iterator[dict[str, Any] | Rejected]:
-        number = 0
+def _row_item(
+    row: list[str] | csv.Error, *, number: int, end: int, header: Sequence[str], source: str
+) -> dict[str, Any] | Rejected:
+    """A parsed row as a dict, or the Rejected of data row ``number`` (ending on line ``end``)."""
+    if isinstance(row, csv.Error):
+        return Rejected(source, number, "malformed_csv", f"line {end}: {row}")
+    if len(row) != len(header):
+        return Rejected(
+            source, number, "wrong_field_count",
+            f"line {end}: expected {len(header)} fields, found {len(row)}",
+        )  # fmt: skip
+    return dict(zip(header, row, strict=True))
 
-        def item(end: int, row: list[str] | csv.Error) -> dict[str, Any] | Rejected:
-            nonlocal number
-            number += 1
-            if isinstance(row, csv.Error):
-                return Rejected(source, number, "malformed_csv", f"line {end}: {row}")
-            if len(row) != len(header):
-                return Rejected(
-                    source, number, "wrong_field_count",
-                    f"line {end}: expected {len(header)} fields, found {len(row)}",
-                )  # fmt: skip
-            return dict(zip(header, row, strict=True))
 
-        body: Any = reader
-        offset = 0
-        while body is not None:
-            pending = None  # each row is held back until the next is read: is it the last?
-            for start, end, row in parsed(body, offset):
-                if pending is not None:
-                    yield item(*pending[1:])
-                pending = (start, end, row)
-            body = None
-            if pending is None:
-                break
-            start, end, row = pending
-            # A quote that never closes swallows the rest of the file into the last row (the
-            # csv module reads to the end in non-strict mode): that row is quarantined and the
-            # lines after the quote's line are read again as rows, so one stray quote costs
-            # one row, not the rest of the file.
-            opened = None
-            if not isinstance(row, csv.Error) and end == len(lines):
-                opened = _unclosed_quote_line(lines, start - 1, delimiter)
-            if opened is None:
-                yield item(end, row)
-                continue
-            number += 1
-            yield Rejected(
-                source, number, "malformed_csv",
-                f"line {opened}: a quote opens and never closes; the row is dropped and the "
-                f"lines after it are read again",
-            )  # fmt: skip
-            if opened < len(lines):
-                body = csv.reader(io.StringIO("".join(lines[opened:]), newline=""), delimiter=delimiter, strict=False)
-                offset = opened
+def _delimited_rows(
+    reader: Any, lines: Sequence[str], header: Sequence[str], *, source: str, delimiter: str
+) -> Iterator[dict[str, Any] | Rejected]:
+    """The data rows after the header, numbered from 1, each a dict or a Rejected.
 
-    yield from read_rows(rows(), header, source=source, mapping=mapping)
+    A quote that never closes swallows the rest of the file into the last row (the csv module
+    reads to the end in non-strict mode): that row is quarantined and the lines after the
+    quote's line are read again as rows, so one stray quote costs one row, not the rest of the
+    file.
+    """
+    number = 0
+    body: Any = reader
+    offset = 0
+    while body is not None:
+        pending = None  # each row is held back until the next is read: is it the last?
+        for start, end, row in _parsed_rows(body, offset):
+            if pending is not None:
+                number += 1
+                yield _row_item(pending[2], number=number, end=pending[1], header=header, source=source)
+            pending = (start, end, row)
+        body = None
+        if pending is None:
+            break
+        start, end, row = pending
+        opened = None
+        if not isinstance(row, csv.Error) and end == len(lines):
+            opened = _unclosed_quote_line(lines, start - 1, delimiter)
+        number += 1
+        if opened is None:
+            yield _row_item(row, number=number, end=end, header=header, source=source)
+            continue
+        yield Rejected(
+            source, number, "malformed_csv",
+            f"line {opened}: a quote opens and never closes; the row is dropped and the "
+            f"lines after it are read again",
+        )  # fmt: skip
+        if opened < len(lines):
+            body = csv.reader(io.StringIO("".join(lines[opened:]), newline=""), delimiter=delimiter, strict=False)
+            offset = opened
+
+
+def read_csv(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
+    """Read a comma-separated file (see ``read_delimited``); ``options.mapping`` maps its columns."""
+    return read_delimited(data, source=source, delimiter=",", mapping=options.mapping)
+
+
+def read_tsv(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
+    """Read a tab-separated file (see ``read_delimited``); ``options.mapping`` maps its columns."""
+    return read_delimited(data, source=source, delimiter="\t", mapping=options.mapping)
 
 
 def _object_rows(items: Iterable[Any], source: str) -> Iterator[dict[str, Any] | Rejected]:
@@ -390,13 +408,13 @@ def _columns(rows: Iterable[Mapping[str, Any] | Rejected]) -> list[str]:
     return list(seen)
 
 
-def read_json(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
+def read_json(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read a JSON file: an array of objects, or an object whose ``records`` (or only) value is one.
 
     Args:
         data: The file's bytes.
         source: The file's path relative to the corpus root.
-        mapping: field -> column (see ``resolve_mapping``).
+        options: ``options.mapping``: field -> column (see ``resolve_mapping``).
 
     Yields:
         One Record or Rejected per object; a file that is not valid JSON, or holds no array
@@ -430,10 +448,10 @@ def read_json(data: bytes, *, source: str, mapping: Mapping[str, str] | None = N
         yield Rejected(source, None, "not_records", f"expected an array of objects, found {found}")
         return
     rows = list(_object_rows(parsed, source))
-    yield from read_rows(rows, _columns(rows), source=source, mapping=mapping)
+    yield from read_rows(rows, _columns(rows), source=source, mapping=options.mapping)
 
 
-def read_jsonl(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
+def read_jsonl(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read a JSON Lines file: one JSON object per line.
 
     A line that is not valid JSON becomes Rejected 'malformed_json' (a line that is valid
@@ -443,7 +461,7 @@ def read_jsonl(data: bytes, *, source: str, mapping: Mapping[str, str] | None = 
     Args:
         data: The file's bytes.
         source: The file's path relative to the corpus root.
-        mapping: field -> column (see ``resolve_mapping``).
+        options: ``options.mapping``: field -> column (see ``resolve_mapping``).
 
     Yields:
         One Record or Rejected per non-blank line; one Rejected 'undecodable' for bytes in
@@ -475,10 +493,10 @@ def read_jsonl(data: bytes, *, source: str, mapping: Mapping[str, str] | None = 
         else:
             found = type(item).__name__
             rows.append(Rejected(source, number, "not_an_object", f"line {line_number}: found {found}"))
-    yield from read_rows(rows, _columns(rows), source=source, mapping=mapping)
+    yield from read_rows(rows, _columns(rows), source=source, mapping=options.mapping)
 
 
-def read_parquet(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
+def read_parquet(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read a Parquet file, one Record per row.
 
     Raises:
@@ -488,10 +506,10 @@ def read_parquet(data: bytes, *, source: str, mapping: Mapping[str, str] | None 
 
     table = pq.read_table(io.BytesIO(data))
     columns = [str(c) for c in table.column_names]
-    yield from read_rows(table.to_pylist(), columns, source=source, mapping=mapping)
+    yield from read_rows(table.to_pylist(), columns, source=source, mapping=options.mapping)
 
 
-def read_xlsx(data: bytes, *, source: str, mapping: Mapping[str, str] | None = None) -> Iterator[Record | Rejected]:
+def read_xlsx(data: bytes, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read the first worksheet of an Excel workbook (header row first), one Record per row.
 
     Cells are read as their stored values (formulas are not evaluated; a formula cell gives
@@ -521,4 +539,4 @@ def read_xlsx(data: bytes, *, source: str, mapping: Mapping[str, str] | None = N
             rows.append(dict(zip(header, cells, strict=True)))
     finally:
         workbook.close()
-    yield from read_rows(rows, header, source=source, mapping=mapping)
+    yield from read_rows(rows, header, source=source, mapping=options.mapping)

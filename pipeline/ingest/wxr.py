@@ -17,15 +17,14 @@ trackbacks as ``not_content``, and empty posts or comments as ``no_text``.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterator
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
-from pipeline.ingest.records import Record, Rejected
-from pipeline.ingest.xmlsafe import html_fragment_text, parse_xml_file
+from pipeline.ingest.dates import rfc822_date, wordpress_date
+from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected
+from pipeline.ingest.xmlsafe import html_fragment_text, xml_root
 
 __all__ = ["CONTENT_POST_TYPES", "read_wxr"]
 
@@ -38,7 +37,6 @@ _NOT_HUMAN_COMMENTS = frozenset({"pingback", "trackback"})
 _WP_PREFIX = "http://wordpress.org/export/"
 _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
-_WP_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 
 def _local(element: etree._Element) -> str:
@@ -70,34 +68,6 @@ def _child_text(parent: etree._Element, name: str, namespace: str | Callable[[st
     return None
 
 
-def _wp_date(value: str | None) -> tuple[str | None, int | None]:
-    """``2024-03-05 09:12:00`` -> (``2024-03-05``, 2024); WordPress's zero date -> (None, None)."""
-    if not value:
-        return None, None
-    match = _WP_DATE.match(value)
-    if match is None or match.group(1) == "0000":
-        return None, None
-    year, month, day = match.groups()
-    if month == "00":
-        return year, int(year)
-    if day == "00":
-        return f"{year}-{month}", int(year)
-    return f"{year}-{month}-{day}", int(year)
-
-
-def _rfc822_date(value: str | None) -> tuple[str | None, int | None]:
-    """``Tue, 05 Mar 2024 09:12:00 +0000`` (RSS ``pubDate``) -> (``2024-03-05``, 2024)."""
-    if not value:
-        return None, None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None, None
-    if parsed is None or parsed.year < 1000:
-        return None, None
-    return parsed.date().isoformat(), parsed.year
-
-
 def _authors(channel: etree._Element) -> dict[str, str]:
     """Map each ``wp:author_login`` to its ``wp:author_display_name``."""
     names: dict[str, str] = {}
@@ -127,7 +97,7 @@ def _terms(item: etree._Element) -> tuple[list[str], list[str]]:
     return categories, tags
 
 
-def read_wxr(path: Path, *, source: str) -> Iterator[Record | Rejected]:
+def read_wxr(data: bytes | Path, *, source: str, options: ReadOptions = NO_OPTIONS) -> Iterator[Record | Rejected]:
     """Read the posts, pages and approved comments of a WordPress WXR export.
 
     Posts become ``blog_post`` records and pages ``web_page`` records: key ``wp:post_id``,
@@ -140,14 +110,15 @@ def read_wxr(path: Path, *, source: str) -> Iterator[Record | Rejected]:
     ``wp:comment_parent`` is not 0, else the post's key.
 
     Args:
-        path: The export file.
+        data: The export's bytes (or the file, see ``source_bytes``).
         source: Its path relative to the corpus root.
+        options: Not used.
 
     Yields:
         A Record or a Rejected for every item and every comment, in document order; a single
         Rejected (record None) if the file is unreadable, unsafe or malformed XML.
     """
-    root = parse_xml_file(path, source=source)
+    root = xml_root(data, source=source)
     if isinstance(root, Rejected):
         yield root
         return
@@ -201,11 +172,11 @@ def _post(
         rejected = Rejected(source, number, "not_published", f"{label}: status {status}")
         return rejected, None, False
     login = _child_text(item, "creator", _DC_NS)
-    date, year = _wp_date(_child_text(item, "post_date_gmt", _is_wp))
+    date, year = wordpress_date(_child_text(item, "post_date_gmt", _is_wp))
     if date is None:
-        date, year = _wp_date(_child_text(item, "post_date", _is_wp))
+        date, year = wordpress_date(_child_text(item, "post_date", _is_wp))
     if date is None:
-        date, year = _rfc822_date(_child_text(item, "pubDate", None))
+        date, year = rfc822_date(_child_text(item, "pubDate", None))
     categories, tags = _terms(item)
     excerpt = html_fragment_text(_child_text(item, "encoded", _is_excerpt) or "")
     meta: dict[str, object] = {"post_type": post_type}
@@ -261,9 +232,9 @@ def _comment(
         return Rejected(source, number, "no_text", f"{label}: empty comment_content")
     parent = _child_text(comment, "comment_parent", _is_wp) or "0"
     parent_key = f"{post_id}-c{parent}" if parent != "0" and post_id else post_id
-    date, year = _wp_date(_child_text(comment, "comment_date_gmt", _is_wp))
+    date, year = wordpress_date(_child_text(comment, "comment_date_gmt", _is_wp))
     if date is None:
-        date, year = _wp_date(_child_text(comment, "comment_date", _is_wp))
+        date, year = wordpress_date(_child_text(comment, "comment_date", _is_wp))
     meta: dict[str, object] = {}
     url = _child_text(comment, "comment_author_url", _is_wp)
     if url:

@@ -7,8 +7,8 @@ with entity substitution, DTD loading and network access switched off, and then 
 document whose internal DTD subset declares an entity at all, so no entity is ever expanded or
 fetched. An external DTD *reference* (``<!DOCTYPE PubmedArticleSet PUBLIC "..." "https://...">``,
 as in every PubMed efetch file) is allowed: it is recorded by the parser but never loaded.
-``parse_xml_file`` reads a reader's file and parses it so, turning an unreadable, unsafe or
-malformed file into the whole-file ``Rejected``.
+``xml_root`` parses a reader's file so, turning an unreadable, unsafe or malformed file into the
+whole-file ``Rejected``.
 
 ``html_fragment_text`` turns the HTML found inside feeds and WordPress exports into plain text
 with paragraphs separated by a blank line.
@@ -21,10 +21,10 @@ import logging
 import re
 from pathlib import Path
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 from lxml import html as lxml_html
 
-from pipeline.ingest.records import Rejected
+from pipeline.ingest.records import Rejected, source_bytes
 
 __all__ = [
     "MalformedXMLError",
@@ -32,7 +32,7 @@ __all__ = [
     "declares_entities",
     "html_fragment_text",
     "parse_xml",
-    "parse_xml_file",
+    "xml_root",
 ]
 
 logger = logging.getLogger(__name__)
@@ -113,11 +113,11 @@ def parse_xml(data: bytes) -> etree._Element:
     return root
 
 
-def parse_xml_file(path: Path, *, source: str) -> etree._Element | Rejected:
-    """Read a file and parse it with ``parse_xml``, or say why the whole file is rejected.
+def xml_root(data: bytes | Path, *, source: str) -> etree._Element | Rejected:
+    """Parse a file with ``parse_xml``, or say why the whole file is rejected.
 
     Args:
-        path: The XML file.
+        data: The file's bytes (or the file, see ``source_bytes``).
         source: Its path relative to the corpus root.
 
     Returns:
@@ -125,12 +125,11 @@ def parse_xml_file(path: Path, *, source: str) -> etree._Element | Rejected:
         cannot be read), ``xml_entity`` (``UnsafeXMLError``) or ``xml_malformed``
         (``MalformedXMLError``).
     """
+    raw = source_bytes(data, source)
+    if isinstance(raw, Rejected):
+        return raw
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Rejected(source, None, "unreadable", str(exc))
-    try:
-        return parse_xml(data)
+        return parse_xml(raw)
     except UnsafeXMLError as exc:
         return Rejected(source, None, "xml_entity", str(exc))
     except MalformedXMLError as exc:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingest import documents as documents_module
+from pipeline.ingest import readers
 from pipeline.ingest.documents import DOCUMENT_COLUMNS, detect_format, normalise_date, read_corpus
 
 
@@ -148,7 +148,7 @@ def test_a_reader_that_raises_does_not_stop_the_corpus(tmp_path: Path, monkeypat
     def explode(data: bytes, **_: object) -> list:
         raise RuntimeError("reader bug")
 
-    monkeypatch.setitem(documents_module._READERS, "tsv", explode)
+    monkeypatch.setitem(readers.READERS, "tsv", explode)
     folder = _write(tmp_path / "c", {"a.tsv": b"text\nfine\n", "b.jsonl": b'{"text": "Leaders listen."}\n'})
     result = read_corpus(folder, corpus="c")
     assert result.quarantine.to_dict("records") == [
