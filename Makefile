@@ -16,7 +16,7 @@ unexport PREFECT_API_URL
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export PYTHONHASHSEED := 0
 
-.PHONY: venv run test test-fast bench lock clean-outputs
+.PHONY: venv run check test test-fast bench lock clean-outputs
 
 venv: $(STAMP)
 
@@ -29,10 +29,16 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/ldp run --config $(CONFIG)
 
-test: $(STAMP)
+# Lint, format and types (strict on pipeline/): seconds, so they run before the tests.
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: check
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)
+test-fast: check
 	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)

@@ -163,6 +163,10 @@ _WORD_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 _NORM_TOKEN_PATTERN = r"[^ ]+"
 
 
+LabelArray = Sequence[str] | np.ndarray | pd.Series
+"""Labels or group keys, one per example, in any of the shapes callers hold them."""
+
+
 class TooFewExamplesError(ValueError):
     """Labelled data too small for the requested cross-validation; the message names the labels."""
 
@@ -247,8 +251,8 @@ def candidate_sentences(
         for column, vocabulary in ((f"n_{name}", fams[name]), (f"n_{name}_activity", acts[name])):
             counts = frame["norms"].map(lambda norms, v=vocabulary: _count_in(norms, v))
             frame[column] = counts.astype("int64")
-    counts = ["n_leadership", "n_management", "n_leadership_activity", "n_management_activity"]
-    is_candidate = frame[counts].sum(axis=1) > 0
+    columns = ["n_leadership", "n_management", "n_leadership_activity", "n_management_activity"]
+    is_candidate = frame[columns].sum(axis=1) > 0
     return frame[is_candidate].reset_index(drop=True)
 
 
@@ -476,7 +480,7 @@ def labelled_examples(
     return frame.sort_values(["doc_id", "sent_id"], kind="mergesort").reset_index(drop=True)
 
 
-def check_label_counts(labels: Sequence[str], groups: Sequence[str], *, folds: int, group_by_doc: bool) -> None:
+def check_label_counts(labels: LabelArray, groups: LabelArray, *, folds: int, group_by_doc: bool) -> None:
     """Raise :class:`TooFewExamplesError` unless every label can appear in each of ``folds`` folds.
 
     Each label needs at least ``folds`` examples, there must be two labels or more and, when
@@ -505,8 +509,8 @@ def check_label_counts(labels: Sequence[str], groups: Sequence[str], *, folds: i
 
 
 def cv_folds(
-    labels: Sequence[str],
-    groups: Sequence[str],
+    labels: LabelArray,
+    groups: LabelArray,
     *,
     folds: int = 5,
     repeats: int = 3,
@@ -951,7 +955,7 @@ def model_card(
         "model_file": model_file,
         "estimator": ("TF-IDF (word 1-n grams + lemma unigrams) -> LogisticRegression(class_weight='balanced')"),
         "data": {"path": Path(labels_path).as_posix(), "sha256": _sha256(Path(labels_path))},
-        "labels": {str(r.label): int(r.count) for r in examples_counts.itertuples(index=False)},
+        "labels": {str(label): int(count) for label, count in zip(examples_counts["label"], examples_counts["count"])},
         "n_examples": int(examples_counts["count"].sum()),
         "evaluation": (
             f"{config.repeats} x {config.folds}-fold stratified cross-validation"

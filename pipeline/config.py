@@ -285,7 +285,7 @@ class Config(_Section):
         return result
 
     def _with_paths(self, change: Any) -> Config:
-        sections = {}
+        sections: dict[str, dict[str, Path]] = {}
         for section, key in PATH_FIELDS:
             value = getattr(getattr(self, section), key)
             if value is not None:

@@ -64,7 +64,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -116,7 +116,6 @@ __all__ = [
     "load_pipeline",
     "parse_documents",
     "pipeline_meta",
-    "shard_documents",
     "split_text",
 ]
 
@@ -354,7 +353,7 @@ class _DocBin(DocBin):
         self._morph_column = self.attrs.index(MORPH)
 
     def add(self, doc: Doc) -> None:
-        array = doc.to_array(self.attrs)
+        array = doc.to_array(cast(list[int | str], self.attrs))
         self.tokens.append(array)
         self.spaces.append(np.asarray(doc.to_array(SPACY).reshape(-1, 1), dtype=bool))
         self.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
@@ -746,7 +745,7 @@ class _BatchRows:
             lead_skip |= pos == skip
         lead_skip = lead_skip.tolist()
         tail_skip = (space | (arr[:, _C_PUNCT] == 1)).tolist()
-        if doc.noun_chunks_iterator is english_noun_chunks:
+        if getattr(doc, "noun_chunks_iterator", None) is english_noun_chunks:
             bounds = _english_noun_chunk_bounds(arr, self.vocab.strings)
         else:
             bounds = [(chunk.start, chunk.end) for chunk in doc.noun_chunks]
@@ -969,18 +968,6 @@ def parse_documents(
     return result
 
 
-def shard_documents(documents: pd.DataFrame, n_shards: int) -> list[pd.DataFrame]:
-    """Split documents (in ``doc_id`` order) into ``n_shards`` contiguous, near-equal parts.
-
-    Contiguous ``doc_id`` ranges let :func:`combine_parts` merge the parts by streaming.
-    """
-    frame = (
-        documents.sort_values("doc_id", kind="stable") if not documents["doc_id"].is_monotonic_increasing else documents
-    )
-    bounds = np.linspace(0, len(frame), n_shards + 1).round().astype(int)
-    return [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-
-
 def _first_last(path: Path) -> tuple[str, str] | None:
     doc_ids = pq.read_table(path, columns=["doc_id"])["doc_id"]
     if len(doc_ids) == 0:
@@ -1001,7 +988,7 @@ def _sort_keys(name: str) -> list[tuple[str, str]]:
 def combine_parts(out_dir: Path, *, shards: Sequence[str] | None = None, keep_parts: bool = False) -> dict[str, Any]:
     """Merge the shards' part files in ``out_dir`` into the final sorted tables.
 
-    Parts covering disjoint ``doc_id`` ranges (as from :func:`shard_documents`) are streamed
+    Parts covering disjoint ``doc_id`` ranges (as from ``pipeline.stages.shard_bounds``) are streamed
     row group by row group in ``doc_id`` order; interleaved parts are read whole and sorted
     by the table's key. Either way the output is byte-identical to a single-process run of
     :func:`parse_documents` over all documents, because the writer's row groups depend only
@@ -1043,8 +1030,8 @@ def combine_parts(out_dir: Path, *, shards: Sequence[str] | None = None, keep_pa
     }
     part_files = {name: [out_dir / f"{name}.part-{shard}.parquet" for shard in shards] for name in TABLES}
     for name, schema in TABLES.items():
-        ranges = [(_first_last(p), p) for p in part_files[name]]
-        ranges = sorted((r for r in ranges if r[0] is not None), key=lambda r: r[0])
+        found = [(bounds, p) for p in part_files[name] if (bounds := _first_last(p)) is not None]
+        ranges = sorted(found, key=lambda r: r[0])
         disjoint = all(a[0][1] < b[0][0] for a, b in zip(ranges, ranges[1:]))
         with atomic_path(out_dir / f"{name}.parquet") as tmp:
             writer = _TableWriter(tmp, schema)

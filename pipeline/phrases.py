@@ -75,7 +75,7 @@ def _segments(tokens: pd.DataFrame, connectors: frozenset[str]) -> pd.DataFrame:
         new_sentence[1:] = (doc_id[1:] != doc_id[:-1]) | (sent_id[1:] != sent_id[:-1])
     after_break = np.r_[False, breaks[:-1]] if len(frame) else breaks
     segment = np.cumsum(new_sentence | after_break)
-    kept = frame.loc[~breaks].assign(segment=segment[~breaks])
+    kept: pd.DataFrame = frame.loc[~breaks].assign(segment=segment[~breaks])
     return kept.reset_index(drop=True)
 
 

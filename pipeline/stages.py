@@ -96,7 +96,7 @@ def outputs_intact(config: Config, stage: str) -> bool:
 
 def run_ingest(config: Config) -> StageResult:
     """Read the corpus into ``documents``, ``quarantine.csv`` and ``ingest_summary.json``."""
-    from pipeline.ingest import read_corpus
+    from pipeline.ingest.documents import read_corpus
 
     corpus = config.corpus
     result = read_corpus(

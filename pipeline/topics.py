@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import gensim
 import numpy as np
@@ -379,7 +380,7 @@ def _passes_note(n_units: int, p: TopicsConfig) -> str:
     return f"{run} (of {p.passes}: pass_budget {p.pass_budget} / {n_units} units)"
 
 
-def _bow_stream(dictionary: Dictionary, texts: Iterable[Sequence[str]]) -> Iterator[list]:
+def _bow_stream(dictionary: Dictionary, texts: Iterable[Sequence[str]]) -> Iterator[list[tuple[int, int]]]:
     for text in texts:
         yield dictionary.doc2bow(list(text))
 
@@ -534,7 +535,11 @@ def topic_models(
         tops: list[list[str]] = []
         for k in ks:
             for model in models:
-                fit = _fit_lda(corpus, dictionary, k, p, seed) if model == "lda" else _fit_nmf(tfidf, k, p, seed)
+                if model == "lda":
+                    fit = _fit_lda(corpus, dictionary, k, p, seed)
+                else:
+                    assert tfidf is not None  # built above whenever NMF is fitted
+                    fit = _fit_nmf(tfidf, k, p, seed)
                 fits[(model, k)] = fit
                 tops += [[t for t, _ in topic] for topic in _top_terms(fit.topic_term, vocab, p.coherence_topn)]
                 logger.info("fitted %s at k=%d", model, k)
@@ -617,8 +622,8 @@ def _describe(
         top_sets[fit.model] = [{t for t, _ in topic[:10]} for topic in top]
         for topic, terms in enumerate(top):
             term_rows += [(fit.model, topic, rank, term, weight) for rank, (term, weight) in enumerate(terms, start=1)]
-        doc_weights = document_topic_weights(units["doc_id"], fit.unit_topic, unit_size)
-        long = doc_weights.stack().rename("weight").reset_index()
+        doc_weights = document_topic_weights(units["doc_id"].tolist(), fit.unit_topic, unit_size)
+        long = cast(pd.Series, doc_weights.stack()).rename("weight").reset_index()
         long.columns = ["doc_id", "topic", "weight"]
         long.insert(0, "model", fit.model)
         doc_frames.append(long)
@@ -634,7 +639,7 @@ def _describe(
                 )
             )
         by_type = doc_weights.groupby(doc_type.reindex(doc_weights.index).fillna("other")).mean()
-        by_type = by_type.stack().rename("prevalence").reset_index()
+        by_type = cast(pd.Series, by_type.stack()).rename("prevalence").reset_index()
         by_type.columns = ["doc_type", "topic", "prevalence"]
         by_type.insert(0, "model", fit.model)
         prevalence_frames.append(by_type)

@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bibtexparser.bparser import BibTexParser  # type: ignore[import-untyped]
-from bibtexparser.customization import convert_to_unicode  # type: ignore[import-untyped]
-from rispy.parser import RisParser  # type: ignore[import-untyped]
+from bibtexparser.bparser import BibTexParser
+from bibtexparser.customization import convert_to_unicode
+from rispy.parser import RisParser
 
 from pipeline.ingest.dates import date_from_fields, most_precise_date
 from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected, abstract_record, source_bytes

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import feedparser  # type: ignore[import-untyped]
+import feedparser
 
 from pipeline.ingest.dates import struct_time_date
 from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected, source_bytes

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from pipeline.ingest.dates import date_from_fields
 from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected, abstract_record

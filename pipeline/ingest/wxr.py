@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from pipeline.ingest.dates import rfc822_date, wordpress_date
 from pipeline.ingest.records import NO_OPTIONS, ReadOptions, Record, Rejected

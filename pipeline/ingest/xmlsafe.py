@@ -21,7 +21,7 @@ import logging
 import re
 from pathlib import Path
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from lxml import html as lxml_html
 
 from pipeline.ingest.records import Rejected, source_bytes

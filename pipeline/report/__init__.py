@@ -34,7 +34,8 @@ def _read_json(path: Path) -> Mapping[str, Any] | None:
     if not path.exists():
         return None
     with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+        data: Mapping[str, Any] = json.load(handle)
+    return data
 
 
 def _read_quarantine(path: Path) -> pd.DataFrame | None:

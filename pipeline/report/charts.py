@@ -17,6 +17,7 @@ import logging
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, cast
 
 import matplotlib
 
@@ -26,6 +27,8 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 import pandas as pd
+from cycler import cycler
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from pipeline.tables import atomic_path
@@ -43,7 +46,7 @@ OKABE_ITO = (
     "#000000",  # black
 )
 
-STYLE: dict[str, object] = {
+STYLE: dict[str, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "axes.titlesize": 12,
@@ -54,7 +57,7 @@ STYLE: dict[str, object] = {
     "axes.axisbelow": True,
     "grid.color": "#dddddd",
     "grid.linewidth": 0.6,
-    "axes.prop_cycle": matplotlib.cycler(color=list(OKABE_ITO)),
+    "axes.prop_cycle": cycler(color=list(OKABE_ITO)),
     "figure.dpi": 100,
     "savefig.dpi": 120,
     "svg.hashsalt": "ldp-report",
@@ -90,7 +93,7 @@ def _short(label: object, limit: int = LABEL_CHARS) -> str:
 
 
 def _new_figure(width: float, height: float) -> Figure:
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -112,7 +115,7 @@ def save_figure(figure: Figure, stem: Path) -> list[Path]:
     """
     stem = Path(stem)
     paths = []
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None, "Creator": None})):
             path = stem.with_suffix(suffix)
             with atomic_path(path) as tmp:
@@ -126,7 +129,7 @@ def save_figure(figure: Figure, stem: Path) -> list[Path]:
     return paths
 
 
-def _bar_counts(ax, counts: pd.Series, *, title: str, xlabel: str, colour: str) -> None:
+def _bar_counts(ax: Axes, counts: pd.Series, *, title: str, xlabel: str, colour: str) -> None:
     labels = [_short(v) for v in counts.index]
     y = np.arange(len(counts))
     ax.barh(y, counts.to_numpy(), color=colour)
@@ -153,7 +156,7 @@ def documents_by_type_chart(documents: pd.DataFrame, *, top: int = 15) -> Figure
     if documents.empty or not panels:
         return None
     heights = [max(1.2, 0.32 * min(top, documents[c].nunique(dropna=False)) + 0.9) for c in panels]
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         fig = _new_figure(8.5, sum(heights) + 0.3)
         axes = fig.subplots(len(panels), 1, height_ratios=heights, squeeze=False)[:, 0]
         for ax, column, colour in zip(axes, panels, OKABE_ITO, strict=False):
@@ -175,7 +178,7 @@ def document_lengths_chart(documents: pd.DataFrame) -> Figure | None:
         return None
     low, high = math.log10(lengths.min()), math.log10(lengths.max())
     bins = np.logspace(low, high if high > low else low + 1, 30)
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         fig = _new_figure(8.5, 3.6)
         ax = fig.subplots()
         types = ["all documents"]
@@ -187,7 +190,9 @@ def document_lengths_chart(documents: pd.DataFrame) -> Figure | None:
             else:
                 values = pd.to_numeric(documents.loc[documents["doc_type"] == doc_type, "n_chars"], errors="coerce")
                 values = values[values > 0]
-            ax.hist(values, bins=bins, histtype="step", linewidth=1.8, color=colour, label=_short(doc_type, 24))
+            ax.hist(
+                values, bins=bins.tolist(), histtype="step", linewidth=1.8, color=colour, label=_short(doc_type, 24)
+            )
         ax.set_xscale("log")
         # mathtext is off (corpus strings may hold "$"), so log ticks are plain numbers
         ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
@@ -211,7 +216,7 @@ def family_rates_chart(rates: pd.DataFrame, *, group_label: str = "document type
     groups = [_short(g, 24) for g in table.index]
     width = 0.8 / max(1, len(table.columns))
     x = np.arange(len(groups))
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         fig = _new_figure(max(6.0, 1.1 * len(groups) + 3), 3.8)
         ax = fig.subplots()
         for i, (family, colour) in enumerate(zip(table.columns, OKABE_ITO, strict=False)):
@@ -249,14 +254,14 @@ def keyness_chart(keyness: pd.DataFrame, *, top: int = 15, title: str = "Keyword
     else:
         frame["_positive"] = True
     frame["_significant"] = frame["significant"].fillna(False).astype(bool) if "significant" in frame.columns else True
-    order = {"by": ["log_likelihood", "term"], "ascending": [False, True], "kind": "mergesort"}
-    plus = frame[frame["_positive"]].sort_values(**order).head(top)
-    minus = frame[~frame["_positive"]].sort_values(**order).head(top)
+    by, ascending = ["log_likelihood", "term"], [False, True]
+    plus = frame[frame["_positive"]].sort_values(by, ascending=ascending, kind="mergesort").head(top)
+    minus = frame[~frame["_positive"]].sort_values(by, ascending=ascending, kind="mergesort").head(top)
     if plus.empty and minus.empty:
         return None
     rows = pd.concat([plus.assign(_sign=1.0), minus.iloc[::-1].assign(_sign=-1.0)], ignore_index=True)
     values = rows["log_likelihood"].to_numpy(dtype=float) * rows["_sign"].to_numpy()
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         fig = _new_figure(8.5, max(2.5, 0.26 * len(rows) + 1.4))
         ax = fig.subplots()
         y = np.arange(len(rows))
@@ -295,7 +300,7 @@ def collocates_chart(collocations: pd.DataFrame, *, nodes: Sequence[str], top: i
     nodes = [n for n in nodes if (collocations["node"] == n).any()]
     if not nodes:
         return None
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         fig = _new_figure(min(4.2 * len(nodes), 13.0), 0.28 * top + 1.4)
         axes = fig.subplots(1, len(nodes), squeeze=False)[0]
         for ax, node, colour in zip(axes, nodes, OKABE_ITO, strict=False):
@@ -332,7 +337,7 @@ def collocate_profiles_chart(compared: pd.DataFrame, *, top: int = 15) -> Figure
         for c, fallback in (("node_a", "family a"), ("node_b", "family b"))
     ]
     y = np.arange(len(frame))
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         fig = _new_figure(8.5, max(2.5, 0.36 * len(frame) + 1.3))
         ax = fig.subplots()
         for offset, column, name, colour in (
@@ -366,7 +371,7 @@ def topic_prevalence_chart(
     table = table.sort_index().reindex(sorted(table.columns, key=str), axis=1)
     labels = labels or {}
     row_labels = [_short(f"{t}: {labels[t]}" if t in labels else f"topic {t}", 40) for t in table.index]
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         fig = _new_figure(max(5.5, 1.0 * len(table.columns) + 4.5), max(2.5, 0.38 * len(table.index) + 1.5))
         ax = fig.subplots()
         values = table.to_numpy(dtype=float)
@@ -398,7 +403,7 @@ def coherence_chart(coherence: pd.DataFrame) -> Figure | None:
     if not measures:
         return None
     models = sorted(coherence["model"].astype(str).unique()) if "model" in coherence.columns else ["model"]
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         fig = _new_figure(3.4 * len(measures) + 0.6, 3.3)
         axes = fig.subplots(1, len(measures), squeeze=False)[0]
         for ax, measure in zip(axes, measures, strict=True):
@@ -439,7 +444,7 @@ def confusion_chart(confusion: pd.DataFrame, *, title: str = "Confusion matrix")
     table = table.pivot_table(index="true", columns="predicted", values="count", aggfunc="sum", fill_value=0)
     table = table.reindex(index=classes, columns=classes, fill_value=0)
     values = table.to_numpy(dtype=float)
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         # small enough to show at about its own size when two sit side by side in the report
         size = max(3.2, 0.5 * len(classes) + 2.2)
         fig = _new_figure(size + 0.7, size)
@@ -482,7 +487,7 @@ def framing_share_chart(framing: pd.DataFrame) -> Figure | None:
     totals = table.sum(axis=1).replace(0, np.nan)
     table = table.div(totals, axis=0).fillna(0.0).sort_index()
     table = table.reindex(sorted(table.columns, key=str), axis=1)
-    with plt.rc_context(STYLE):
+    with plt.rc_context(cast(Any, STYLE)):
         fig = _new_figure(8.5, max(2.2, 0.45 * len(table.index) + 1.6))
         ax = fig.subplots()
         y = np.arange(len(table.index))
@@ -494,7 +499,7 @@ def framing_share_chart(framing: pd.DataFrame) -> Figure | None:
                 if width >= 0.08:
                     ax.text(
                         start + width / 2,
-                        yi,
+                        float(yi),
                         f"{width:.0%}",
                         ha="center",
                         va="center",

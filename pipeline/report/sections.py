@@ -755,7 +755,7 @@ def classification_section(ctx: ReportContext) -> Section:
         blocks.append(Missing("Confusion matrix (table framing_confusion)"))
     else:
         models = sorted(confusion["model"].astype(str).unique()) if "model" in confusion.columns else [None]
-        figures = []
+        figures: list[Any] = []
         for model in models[:4]:
             rows = confusion if model is None else confusion[confusion["model"].astype(str) == model]
             title = "Confusion matrix" + ("" if model is None else f": {model}")

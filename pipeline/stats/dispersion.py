@@ -101,4 +101,4 @@ def gries_dp_sparse(
         dp = np.where(freq > 0, np.clip(dp, 0.0, 1.0), np.nan)
         max_dp = 1.0 - group_min[pair_group]
         dp_norm = np.where(max_dp > 0, dp / max_dp, np.nan)
-    return dp, dp_norm
+    return dp.astype(np.float64), dp_norm.astype(np.float64)

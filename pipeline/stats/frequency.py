@@ -210,7 +210,7 @@ def frequency_list(
             "dp_norm": dp_norm,
         }
     )
-    if by_cols:
+    if by_cols and group_values is not None:
         picked = group_values.take(row_group)
         for i, col in enumerate(by_cols):
             values = picked.get_level_values(i) if len(by_cols) > 1 else picked

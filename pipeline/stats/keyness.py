@@ -185,7 +185,8 @@ def select_documents(documents: pd.DataFrame, spec: Mapping[str, object]) -> pd.
             raise KeyError(f"documents has no column {column!r} to select on")
         values = list(wanted) if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
         mask &= documents[column].isin(values).to_numpy()
-    return pd.Index(documents.loc[mask, "doc_id"])
+    selected: pd.Index = pd.Index(documents.loc[mask, "doc_id"])
+    return selected
 
 
 def keyness_between(
